@@ -1,0 +1,17 @@
+//! detcat turns a detection-engineering repository into a published, cross-linked catalog.
+//!
+//! The flow runs one way: `load` reads files, `sigma` and `entities` parse them, `catalog`
+//! links them (with `attack` for ATT&CK), `convert` turns rules into queries, `render` makes
+//! pages through Tera templates, and `site` writes them. `cli` drives it all.
+
+pub mod attack;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod convert;
+pub mod diag;
+pub mod entities;
+pub mod load;
+pub mod render;
+pub mod sigma;
+pub mod site;

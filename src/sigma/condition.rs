@@ -1,0 +1,1 @@
+//! condition (stub, replaced by the typed model).

@@ -1,0 +1,1 @@
+//! modifier (stub, replaced by the typed model).

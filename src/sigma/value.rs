@@ -1,0 +1,1 @@
+//! value (stub, replaced by the typed model).
