@@ -5,6 +5,7 @@
 //! pages through Tera templates, and `site` writes them. `cli` drives it all.
 
 pub mod attack;
+pub mod build;
 pub mod catalog;
 pub mod cli;
 pub mod config;

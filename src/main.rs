@@ -1,1 +1,5 @@
-fn main() {}
+//! The `detcat` command. Everything happens in [`detcat::cli`].
+
+fn main() -> std::process::ExitCode {
+    detcat::cli::main()
+}

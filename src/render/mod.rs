@@ -1,1 +1,296 @@
-//! render (stub).
+//! Rendering: template views through Tera templates into pages.
+//!
+//! The built-in templates (one per page kind, in `templates/`) are compiled into the binary;
+//! a file of the same name in the user's template folder replaces one. Rendering runs in
+//! parallel over immutable views and returns pages in a stable order.
+
+pub mod markdown;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::attack::Attack;
+use crate::build::DocQueries;
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, Severity};
+use views::{Context, Folders, Link};
+
+/// The built-in templates: name and text.
+const BUILT_IN: [(&str, &str); 8] = [
+    ("index.md", include_str!("../../templates/index.md")),
+    ("rule.md", include_str!("../../templates/rule.md")),
+    ("data_needed.md", include_str!("../../templates/data_needed.md")),
+    ("logging_policy.md", include_str!("../../templates/logging_policy.md")),
+    ("enrichment.md", include_str!("../../templates/enrichment.md")),
+    ("trigger.md", include_str!("../../templates/trigger.md")),
+    ("tactic.md", include_str!("../../templates/tactic.md")),
+    ("technique.md", include_str!("../../templates/technique.md")),
+];
+
+/// The page kinds, in the order the summary counts them.
+pub const PAGE_KINDS: [&str; 8] = [
+    "index",
+    "rule",
+    "data_needed",
+    "logging_policy",
+    "enrichment",
+    "trigger",
+    "tactic",
+    "technique",
+];
+
+/// The template set in use.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// The built-in templates, with those in `overrides` (when given) replacing or adding.
+    pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        let mut sources: Vec<(String, String)> =
+            BUILT_IN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        if let Some(dir) = overrides {
+            for (name, text) in read_overrides(dir)? {
+                sources.retain(|(n, _)| *n != name);
+                sources.push((name, text));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        markdown::register_filters(&mut tera);
+        tera.add_raw_templates(sources).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
+        Ok(Templates { tera })
+    }
+
+    /// Renders `template` with `view` as the variable `page`.
+    pub fn render(&self, template: &str, view: &impl Serialize) -> anyhow::Result<String> {
+        let mut context = tera::Context::new();
+        context.insert("page", view);
+        self.tera.render(template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))
+    }
+}
+
+fn read_overrides(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read template folder {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(String::from) else {
+            continue;
+        };
+        if path.is_file() && (name.ends_with(".md") || name.ends_with(".html")) {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read template {}", path.display()))?;
+            found.push((name, text));
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Tera's error with its causes, which name the template and the variable.
+fn tera_chain(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Its kind (one of [`PAGE_KINDS`]).
+    pub kind: &'static str,
+    /// Its path relative to the output root.
+    pub path: PathBuf,
+    /// Its content.
+    pub content: String,
+}
+
+/// Pages per kind, in [`PAGE_KINDS`] order.
+pub fn count_pages(pages: &[Page]) -> Vec<(&'static str, usize)> {
+    PAGE_KINDS.iter().map(|&k| (k, pages.iter().filter(|p| p.kind == k).count())).collect()
+}
+
+/// Renders one page's text from the shared context.
+type MakePage<'a> = Box<dyn Fn(&Context) -> anyhow::Result<String> + Send + Sync + 'a>;
+
+/// One page to render: where it goes and how to make it.
+struct Job<'a> {
+    kind: &'static str,
+    folder: &'static str,
+    slug: String,
+    make: MakePage<'a>,
+}
+
+/// Renders the Markdown catalog.
+pub fn render_markdown(
+    catalog: &Catalog,
+    queries: &[Vec<DocQueries>],
+    attack: &Attack,
+    templates: &Templates,
+) -> anyhow::Result<Vec<Page>> {
+    let jobs = jobs(catalog, queries, templates);
+    let mut pages: Vec<Page> = jobs
+        .par_iter()
+        .map(|job| {
+            let root = if job.folder.is_empty() { "" } else { "../" };
+            let cx = Context { catalog, attack, ext: "md", root };
+            let content = (job.make)(&cx)?;
+            let path = match job.folder {
+                "" => PathBuf::from(format!("{}.md", job.slug)),
+                folder => PathBuf::from(folder).join(format!("{}.md", job.slug)),
+            };
+            Ok(Page { kind: job.kind, path, content })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+fn jobs<'a>(
+    catalog: &'a Catalog,
+    queries: &'a [Vec<DocQueries>],
+    t: &'a Templates,
+) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job<'a>> = Vec::new();
+    jobs.push(Job {
+        kind: "index",
+        folder: "",
+        slug: "README".into(),
+        make: Box::new(move |cx| t.render("index.md", &index_view(cx))),
+    });
+    for (i, entry) in catalog.rules.iter().enumerate() {
+        let findings: Vec<&Diagnostic> = catalog
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == entry.item.file.path && d.severity >= Severity::Warning)
+            .collect();
+        jobs.push(Job {
+            kind: "rule",
+            folder: Folders::RULES,
+            slug: entry.slug.clone(),
+            make: Box::new(move |cx| {
+                t.render("rule.md", &views::rule_view(cx, entry, &queries[i], &findings))
+            }),
+        });
+    }
+    entity_jobs(&mut jobs, catalog, t);
+    jobs
+}
+
+#[derive(Serialize)]
+struct EntityView<'a, T: Serialize> {
+    item: &'a T,
+    links: views::LinksView,
+    extra: Option<views::AttackView>,
+}
+
+fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templates) {
+    macro_rules! push_kind {
+        ($list:expr, $kind:expr, $folder:expr, $template:expr) => {
+            for entry in &$list {
+                jobs.push(Job {
+                    kind: $kind,
+                    folder: $folder,
+                    slug: entry.slug.clone(),
+                    make: Box::new(move |cx| {
+                        let view = EntityView {
+                            item: &entry.item,
+                            links: views::links_view(cx, &entry.links),
+                            extra: None,
+                        };
+                        t.render($template, &view)
+                    }),
+                });
+            }
+        };
+    }
+    push_kind!(catalog.data_needed, "data_needed", Folders::DATA_NEEDED, "data_needed.md");
+    push_kind!(
+        catalog.logging_policies,
+        "logging_policy",
+        Folders::LOGGING_POLICIES,
+        "logging_policy.md"
+    );
+    push_kind!(catalog.enrichments, "enrichment", Folders::ENRICHMENTS, "enrichment.md");
+    for entry in &catalog.triggers {
+        jobs.push(Job {
+            kind: "trigger",
+            folder: Folders::TRIGGERS,
+            slug: entry.slug.clone(),
+            make: Box::new(move |cx| {
+                let extra = catalog
+                    .techniques
+                    .iter()
+                    .find(|p| entry.links.techniques.contains(&p.id))
+                    .map(|p| views::technique_view(cx, p));
+                let view = EntityView {
+                    item: &entry.item,
+                    links: views::links_view(cx, &entry.links),
+                    extra,
+                };
+                t.render("trigger.md", &view)
+            }),
+        });
+    }
+    for page in &catalog.tactics {
+        jobs.push(Job {
+            kind: "tactic",
+            folder: Folders::ATTACK,
+            slug: page.id.clone(),
+            make: Box::new(move |cx| t.render("tactic.md", &views::tactic_view(cx, page))),
+        });
+    }
+    for page in &catalog.techniques {
+        jobs.push(Job {
+            kind: "technique",
+            folder: Folders::ATTACK,
+            slug: page.id.clone(),
+            make: Box::new(move |cx| t.render("technique.md", &views::technique_view(cx, page))),
+        });
+    }
+}
+
+/// One kind's section on the index page.
+#[derive(Serialize)]
+struct IndexSection {
+    title: &'static str,
+    pages: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct IndexView {
+    attack_version: String,
+    sections: Vec<IndexSection>,
+}
+
+fn index_view(cx: &Context) -> IndexView {
+    let c = cx.catalog;
+    let all = |n: usize| (0..n).collect::<Vec<usize>>();
+    let tactic_ids: Vec<String> = c.tactics.iter().map(|p| p.id.clone()).collect();
+    let technique_ids: Vec<String> = c.techniques.iter().map(|p| p.id.clone()).collect();
+    let sections = vec![
+        IndexSection { title: "Rules", pages: cx.rules(&all(c.rules.len())) },
+        IndexSection { title: "Data Needed", pages: cx.data_needed(&all(c.data_needed.len())) },
+        IndexSection {
+            title: "Logging Policies",
+            pages: cx.logging_policies(&all(c.logging_policies.len())),
+        },
+        IndexSection { title: "Enrichments", pages: cx.enrichments(&all(c.enrichments.len())) },
+        IndexSection { title: "Triggers", pages: cx.triggers(&all(c.triggers.len())) },
+        IndexSection { title: "ATT&CK tactics", pages: cx.tactic_pages(&tactic_ids) },
+        IndexSection { title: "ATT&CK techniques", pages: cx.technique_pages(&technique_ids) },
+    ];
+    IndexView { attack_version: cx.attack.version().to_string(), sections }
+}

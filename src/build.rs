@@ -1,0 +1,124 @@
+//! The build: one flat list of named steps, from source folders to a written site.
+//!
+//! load → link → convert → render → write. Each step is a function of the one before;
+//! diagnostics are collected along the way and returned, never printed here.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::attack::Attack;
+use crate::catalog::{self, Catalog, SourceDirs};
+use crate::convert::{self, ConvertOptions, Target, Unsupported};
+use crate::diag::{self, Diagnostic};
+use crate::render::{self, Templates};
+use crate::sigma::{Logsource, Rule, RuleSet};
+use crate::site;
+
+/// The queries of one rule (one document of a file) for every target.
+#[derive(Debug, Clone)]
+pub struct DocQueries {
+    /// The rule's title.
+    pub title: String,
+    /// The rule's id.
+    pub id: Option<String>,
+    /// The rule's log source as text.
+    pub logsource: String,
+    /// One result per target, in [`Target::ALL`] order.
+    pub results: Vec<(Target, Result<String, Unsupported>)>,
+}
+
+/// What a build needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where the sources are.
+    pub sources: SourceDirs,
+    /// A folder of templates that replace or add to the built-in ones.
+    pub templates: Option<PathBuf>,
+    /// Where the site is written.
+    pub out: PathBuf,
+    /// Conversion settings.
+    pub convert: ConvertOptions,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Pages written, by kind, in a stable order.
+    pub pages: Vec<(&'static str, usize)>,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Runs a whole build. `progress` is called once per source file parsed.
+/// An `Err` means nothing was written (bad templates, unwritable output).
+pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Result<BuildReport> {
+    let start = Instant::now();
+    let templates = Templates::load(options.templates.as_deref())?;
+    let attack = Attack::embedded();
+    let sources = catalog::load_sources(&options.sources, progress);
+    let mut catalog = catalog::link(sources, &attack);
+    let queries = convert_all(&catalog, &options.convert);
+    let pages = render::render_markdown(&catalog, &queries, &attack, &templates)?;
+    site::write_site(&options.out, &pages)?;
+    let mut diagnostics = std::mem::take(&mut catalog.diagnostics);
+    diag::sort(&mut diagnostics);
+    Ok(BuildReport { pages: render::count_pages(&pages), diagnostics, elapsed: start.elapsed() })
+}
+
+/// Converts every rule of the catalog for every target, in parallel, in catalog order.
+pub fn convert_all(catalog: &Catalog, options: &ConvertOptions) -> Vec<Vec<DocQueries>> {
+    catalog.rules.par_iter().map(|entry| convert_set(catalog, entry.item.set(), options)).collect()
+}
+
+fn convert_set(catalog: &Catalog, set: &RuleSet, options: &ConvertOptions) -> Vec<DocQueries> {
+    let mut docs: Vec<DocQueries> = Vec::new();
+    if let RuleSet::Correlation { correlation, .. } = set {
+        let bases: Vec<&Rule> =
+            correlation.rules.iter().filter_map(|name| find_rule(catalog, name)).collect();
+        let results = Target::ALL
+            .iter()
+            .map(|&t| (t, convert::convert_correlation(correlation, &bases, t, options)))
+            .collect();
+        let title = correlation.meta.title.clone();
+        docs.push(DocQueries {
+            title,
+            id: correlation.meta.id.clone(),
+            logsource: String::new(),
+            results,
+        });
+    }
+    for rule in set.rules() {
+        let results =
+            Target::ALL.iter().map(|&t| (t, convert::convert_rule(rule, t, options))).collect();
+        let (title, id) = (rule.meta.title.clone(), rule.meta.id.clone());
+        docs.push(DocQueries { title, id, logsource: logsource_text(&rule.logsource), results });
+    }
+    docs
+}
+
+fn find_rule<'a>(catalog: &'a Catalog, id_or_name: &str) -> Option<&'a Rule> {
+    catalog.rules.iter().flat_map(|e| e.item.set().rules()).find(|rule| {
+        rule.meta.id.as_deref() == Some(id_or_name) || rule.meta.name.as_deref() == Some(id_or_name)
+    })
+}
+
+/// `product: windows, category: image_load`.
+pub fn logsource_text(logsource: &Logsource) -> String {
+    let parts = [
+        ("product", &logsource.product),
+        ("category", &logsource.category),
+        ("service", &logsource.service),
+    ];
+    let named: Vec<String> =
+        parts.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}"))).collect();
+    named.join(", ")
+}
+
+/// The path of `path` relative to `base` when it is inside it, else `path` itself.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,100 @@
+//! Page names: one per entity, unique within its kind, safe as a file name.
+//!
+//! A page is named after its source file stem (or, for triggers, the technique id). Two
+//! sources that would share a name keep it in path order: the first keeps the plain name,
+//! the next ones get `-2`, `-3`, ... and a warning, so that no page overwrites another and
+//! the names do not change from one build to the next.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// Names reserved on Windows file systems, which a page may not be called.
+const RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A file-name-safe version of `name`: letters, digits, `.`, `_` and `-` are kept, every
+/// other character becomes `_`; leading dots are dropped and reserved names get a `_`.
+pub fn sanitize(name: &str) -> String {
+    let mut safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .collect();
+    safe = safe.trim_start_matches('.').to_string();
+    if safe.is_empty() {
+        safe.push('_');
+    }
+    if RESERVED.contains(&safe.to_ascii_lowercase().as_str()) {
+        safe.push('_');
+    }
+    safe
+}
+
+/// The stem of `path` as a page name.
+pub fn stem_of(path: &Path) -> String {
+    sanitize(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
+}
+
+/// Gives each `(path, wanted name)` a unique page name, in order; collisions are reported.
+pub fn assign(
+    kind: &str,
+    wanted: &[(PathBuf, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut first_owner: HashMap<String, &Path> = HashMap::new();
+    let mut names = Vec::with_capacity(wanted.len());
+    for (path, name) in wanted {
+        let lower = name.to_ascii_lowercase();
+        let mut unique = name.clone();
+        let mut n = 2;
+        while !taken.insert(unique.to_ascii_lowercase()) {
+            unique = format!("{name}-{n}");
+            n += 1;
+        }
+        match first_owner.get(&lower) {
+            Some(owner) if unique != *name => diagnostics.push(Diagnostic::warning(
+                path,
+                "duplicate-page-name",
+                format!(
+                    "{kind} page name `{name}` is already used by {}; this one is `{unique}`",
+                    owner.display()
+                ),
+            )),
+            _ => {
+                first_owner.insert(lower, path);
+            }
+        }
+        names.push(unique);
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_characters_never_reach_a_file_name() {
+        assert_eq!(sanitize("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(sanitize("CON"), "CON_");
+        assert_eq!(sanitize("T1546.003"), "T1546.003");
+    }
+
+    #[test]
+    fn colliding_names_get_a_suffix_and_a_warning() {
+        let wanted = vec![
+            (PathBuf::from("a/x.yml"), "x".to_string()),
+            (PathBuf::from("b/x.yml"), "x".to_string()),
+            (PathBuf::from("c/X.yml"), "X".to_string()),
+        ];
+        let mut diagnostics = Vec::new();
+        let names = assign("rule", &wanted, &mut diagnostics);
+        assert_eq!(names, ["x", "x-2", "X-3"]);
+        assert_eq!(diagnostics.len(), 2);
+        assert!(diagnostics[0].message.contains("a/x.yml"));
+    }
+}

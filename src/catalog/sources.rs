@@ -1,0 +1,95 @@
+//! Sources: every file of every kind, read and parsed in parallel into its file mirror.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::entities::{self, DataNeeded, Enrichment, LoggingPolicy, Trigger};
+use crate::load::{self, SourceFile};
+use crate::sigma::{self, RuleFile};
+
+/// The folders each kind of source is read from.
+#[derive(Debug, Clone, Default)]
+pub struct SourceDirs {
+    /// Sigma rule folders.
+    pub rules: Vec<PathBuf>,
+    /// Data Needed folders.
+    pub data_needed: Vec<PathBuf>,
+    /// Logging Policy folders.
+    pub logging_policies: Vec<PathBuf>,
+    /// Enrichment folders.
+    pub enrichments: Vec<PathBuf>,
+    /// Atomic Red Team folders (`atomics/`).
+    pub triggers: Vec<PathBuf>,
+}
+
+/// Every source, parsed, before linking.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// Rule files, in path order.
+    pub rules: Vec<RuleFile>,
+    /// Data Needed entries.
+    pub data_needed: Vec<DataNeeded>,
+    /// Logging Policies.
+    pub logging_policies: Vec<LoggingPolicy>,
+    /// Enrichments.
+    pub enrichments: Vec<Enrichment>,
+    /// Triggers.
+    pub triggers: Vec<Trigger>,
+    /// Problems found while reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sources {
+    /// How many files were read, of every kind.
+    pub fn file_count(&self) -> usize {
+        self.rules.len()
+            + self.data_needed.len()
+            + self.logging_policies.len()
+            + self.enrichments.len()
+            + self.triggers.len()
+    }
+}
+
+/// Reads and parses everything under `dirs`. `progress` is called once per file parsed.
+pub fn load_sources(dirs: &SourceDirs, progress: &(dyn Fn() + Sync)) -> Sources {
+    let mut sources = Sources::default();
+    let rule_files = read_kind(&dirs.rules, &mut sources.diagnostics);
+    sources.rules = rule_files
+        .par_iter()
+        .map(|file| {
+            progress();
+            sigma::parse_file(file)
+        })
+        .collect();
+    for rule in &mut sources.rules {
+        sources.diagnostics.append(&mut rule.diagnostics);
+    }
+    sources.data_needed = parse_kind(&dirs.data_needed, entities::parse_data_needed, &mut sources);
+    sources.logging_policies =
+        parse_kind(&dirs.logging_policies, entities::parse_logging_policy, &mut sources);
+    sources.enrichments = parse_kind(&dirs.enrichments, entities::parse_enrichment, &mut sources);
+    sources.triggers = parse_kind(&dirs.triggers, entities::parse_trigger, &mut sources);
+    sources
+}
+
+fn read_kind(dirs: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let paths = load::find_yaml_files(dirs, diagnostics);
+    let (files, mut problems) = load::read_files(&paths);
+    diagnostics.append(&mut problems);
+    files
+}
+
+type Parser<T> = fn(&SourceFile) -> (Option<T>, Vec<Diagnostic>);
+
+fn parse_kind<T: Send>(dirs: &[PathBuf], parse: Parser<T>, sources: &mut Sources) -> Vec<T> {
+    let files = read_kind(dirs, &mut sources.diagnostics);
+    let parsed: Vec<(Option<T>, Vec<Diagnostic>)> = files.par_iter().map(parse).collect();
+    let mut items = Vec::with_capacity(parsed.len());
+    for (item, mut diagnostics) in parsed {
+        sources.diagnostics.append(&mut diagnostics);
+        items.extend(item);
+    }
+    items
+}

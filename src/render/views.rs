@@ -1,0 +1,553 @@
+//! Template views: plain, serialisable structs built from the catalog for one page each.
+//!
+//! Templates never see the model or raw YAML; they get ready text and ready relative URLs.
+//! Every entity page sits one folder below the output root, so links between pages are
+//! `../<kind>/<name>.md`; the index links `<kind>/<name>.md`.
+
+use serde::Serialize;
+
+use crate::attack::Attack;
+use crate::build::DocQueries;
+use crate::catalog::{AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
+use crate::diag::Diagnostic;
+use crate::sigma::RuleSet;
+
+/// A link: its text and its target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// What the reader sees.
+    pub text: String,
+    /// Where it goes: a relative page path or an ATT&CK URL.
+    pub url: String,
+}
+
+/// Where pages of each kind live, relative to the output root.
+pub struct Folders;
+
+impl Folders {
+    /// Rule pages.
+    pub const RULES: &'static str = "rules";
+    /// Data Needed pages.
+    pub const DATA_NEEDED: &'static str = "data_needed";
+    /// Logging Policy pages.
+    pub const LOGGING_POLICIES: &'static str = "logging_policies";
+    /// Enrichment pages.
+    pub const ENRICHMENTS: &'static str = "enrichments";
+    /// Trigger pages.
+    pub const TRIGGERS: &'static str = "triggers";
+    /// Tactic and technique pages.
+    pub const ATTACK: &'static str = "attack";
+}
+
+/// What every view builder needs.
+pub struct Context<'a> {
+    /// The linked model.
+    pub catalog: &'a Catalog,
+    /// ATT&CK, for names.
+    pub attack: &'a Attack,
+    /// File extension of pages (`md`).
+    pub ext: &'a str,
+    /// How to reach the output root from the page being built (`../` or ``).
+    pub root: &'a str,
+}
+
+impl Context<'_> {
+    /// The relative URL of a page.
+    pub fn page(&self, folder: &str, slug: &str) -> String {
+        format!("{}{folder}/{slug}.{}", self.root, self.ext)
+    }
+
+    /// Links to the rules at `indices`.
+    pub fn rules(&self, indices: &[usize]) -> Vec<Link> {
+        let rules = &self.catalog.rules;
+        indices.iter().map(|&i| self.rule_link(&rules[i])).collect()
+    }
+
+    fn rule_link(&self, entry: &Entry<RulePage>) -> Link {
+        let title = &entry.item.set().meta().title;
+        let text = if title.is_empty() { entry.slug.clone() } else { title.clone() };
+        Link { text, url: self.page(Folders::RULES, &entry.slug) }
+    }
+
+    /// Links to the Data Needed entries at `indices`.
+    pub fn data_needed(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.data_needed;
+        indices
+            .iter()
+            .map(|&i| self.titled(Folders::DATA_NEEDED, &list[i].slug, &list[i].item.title))
+            .collect()
+    }
+
+    /// Links to the Logging Policies at `indices`.
+    pub fn logging_policies(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.logging_policies;
+        indices
+            .iter()
+            .map(|&i| self.titled(Folders::LOGGING_POLICIES, &list[i].slug, &list[i].item.title))
+            .collect()
+    }
+
+    /// Links to the Enrichments at `indices`.
+    pub fn enrichments(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.enrichments;
+        indices
+            .iter()
+            .map(|&i| self.titled(Folders::ENRICHMENTS, &list[i].slug, &list[i].item.title))
+            .collect()
+    }
+
+    /// Links to the triggers at `indices`.
+    pub fn triggers(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.triggers;
+        indices
+            .iter()
+            .map(|&i| {
+                let trigger = &list[i].item;
+                let name = self.technique_name(&trigger.technique).unwrap_or(&trigger.display_name);
+                let text = format!("{}: {name}", trigger.technique);
+                Link { text, url: self.page(Folders::TRIGGERS, &list[i].slug) }
+            })
+            .collect()
+    }
+
+    fn titled(&self, folder: &str, slug: &str, title: &str) -> Link {
+        let text =
+            if title.trim().is_empty() { slug.to_string() } else { title.trim().to_string() };
+        Link { text, url: self.page(folder, slug) }
+    }
+
+    /// A technique's ATT&CK name.
+    pub fn technique_name(&self, id: &str) -> Option<&str> {
+        self.attack.technique(id).map(|t| t.name.as_str())
+    }
+
+    /// Links to the local tactic pages for `ids`.
+    pub fn tactic_pages(&self, ids: &[String]) -> Vec<Link> {
+        ids.iter()
+            .map(|id| Link { text: self.tactic_text(id), url: self.page(Folders::ATTACK, id) })
+            .collect()
+    }
+
+    /// Links to the local technique pages for `ids`.
+    pub fn technique_pages(&self, ids: &[String]) -> Vec<Link> {
+        ids.iter()
+            .map(|id| Link { text: self.technique_text(id), url: self.page(Folders::ATTACK, id) })
+            .collect()
+    }
+
+    /// `TA0003: Persistence`.
+    pub fn tactic_text(&self, id: &str) -> String {
+        match self.attack.tactic(id) {
+            Some(t) => format!("{id}: {}", t.name),
+            None => id.to_string(),
+        }
+    }
+
+    /// `T1546.003: Windows Management Instrumentation Event Subscription`.
+    pub fn technique_text(&self, id: &str) -> String {
+        match self.technique_name(id) {
+            Some(name) => format!("{id}: {name}"),
+            None => id.to_string(),
+        }
+    }
+}
+
+/// One ATT&CK reference on a rule page: the external link and the local page.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttackRef {
+    /// `TA0003: Persistence`, or for a revoked technique its old id, name and successor.
+    pub text: String,
+    /// attack.mitre.org (the successor's page for a revoked technique).
+    pub url: String,
+    /// This catalog's page for it, when there is one.
+    pub page: Option<String>,
+}
+
+/// One query block.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryView {
+    /// The target's short id.
+    pub target: &'static str,
+    /// The target's name, such as Kibana.
+    pub name: &'static str,
+    /// The code fence language.
+    pub language: &'static str,
+    /// The query, when the rule converts.
+    pub query: Option<String>,
+    /// `not convertible to <target>: <reason>`, when it does not.
+    pub not_convertible: Option<String>,
+}
+
+/// One rule of a page (a collection has several) with its queries.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// The rule's title.
+    pub title: String,
+    /// Its id.
+    pub id: Option<String>,
+    /// Its log source, as `product / category / service`.
+    pub logsource: String,
+    /// Its queries, one per target.
+    pub queries: Vec<QueryView>,
+}
+
+/// The correlation part of a correlation rule's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrelationView {
+    /// `event_count` and the like.
+    pub kind: String,
+    /// The correlated rules: linked when found, plain text when not.
+    pub rules: Vec<Link>,
+    /// Names that match no rule.
+    pub unresolved: Vec<String>,
+    /// `group-by` fields.
+    pub group_by: Vec<String>,
+    /// The time span.
+    pub timespan: Option<String>,
+    /// The condition, as `gte 10`.
+    pub condition: String,
+    /// Whether the base rules also fire on their own.
+    pub generate: bool,
+}
+
+/// A rule page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    /// `rule`, `collection` or `correlation`.
+    pub kind: &'static str,
+    /// The title.
+    pub title: String,
+    /// The source file, as given on the command line.
+    pub file: String,
+    /// Descriptive fields.
+    pub id: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+    /// Level.
+    pub level: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Date.
+    pub date: Option<String>,
+    /// Last modification date.
+    pub modified: Option<String>,
+    /// License.
+    pub license: Option<String>,
+    /// References that are URLs.
+    pub references: Vec<Link>,
+    /// References that are not URLs.
+    pub reference_notes: Vec<String>,
+    /// False positives.
+    pub falsepositives: Vec<String>,
+    /// ATT&CK tactics.
+    pub tactics: Vec<AttackRef>,
+    /// ATT&CK techniques and sub-techniques.
+    pub techniques: Vec<AttackRef>,
+    /// ATT&CK groups.
+    pub groups: Vec<AttackRef>,
+    /// ATT&CK software.
+    pub software: Vec<AttackRef>,
+    /// Tags of other namespaces, and `attack.*` tags ATT&CK does not know.
+    pub other_tags: Vec<String>,
+    /// Data Needed.
+    pub data_needed: Vec<Link>,
+    /// Enrichments.
+    pub enrichments: Vec<Link>,
+    /// Triggers.
+    pub triggers: Vec<Link>,
+    /// The rules (one, or several for a collection) with their queries.
+    pub documents: Vec<DocView>,
+    /// For a correlation rule.
+    pub correlation: Option<CorrelationView>,
+    /// The rule file's text.
+    pub source: String,
+    /// Problems found in the file.
+    pub findings: Vec<String>,
+}
+
+/// Builds a rule page's view.
+pub fn rule_view(
+    cx: &Context,
+    entry: &Entry<RulePage>,
+    queries: &[DocQueries],
+    findings: &[&Diagnostic],
+) -> RuleView {
+    let set = entry.item.set();
+    let meta = set.meta();
+    let attack = &entry.item.attack;
+    let (references, reference_notes) = split_references(&meta.references);
+    let mut other_tags = attack.other.clone();
+    other_tags.extend(attack.unknown.iter().cloned());
+    RuleView {
+        kind: match set {
+            RuleSet::Single(_) => "rule",
+            RuleSet::Collection(_) => "collection",
+            RuleSet::Correlation { .. } => "correlation",
+        },
+        title: meta.title.clone(),
+        file: entry.item.file.path.display().to_string(),
+        id: meta.id.clone(),
+        description: meta.description.clone(),
+        status: meta.status.clone(),
+        level: meta.level.clone(),
+        author: meta.author.clone(),
+        date: meta.date.clone(),
+        modified: meta.modified.clone(),
+        license: meta.license.clone(),
+        references,
+        reference_notes,
+        falsepositives: meta.falsepositives.clone(),
+        tactics: attack.tactics.iter().map(|id| tactic_ref(cx, id)).collect(),
+        techniques: attack.techniques.iter().map(|t| technique_ref(cx, t)).collect(),
+        groups: group_refs(cx, &attack.groups),
+        software: software_refs(cx, &attack.software),
+        other_tags,
+        data_needed: cx.data_needed(&entry.links.data_needed),
+        enrichments: cx.enrichments(&entry.links.enrichments),
+        triggers: cx.triggers(&entry.links.triggers),
+        documents: doc_views(queries),
+        correlation: correlation_view(cx, set),
+        source: entry.item.file.source.clone(),
+        findings: findings.iter().map(|d| finding_text(d)).collect(),
+    }
+}
+
+fn finding_text(d: &Diagnostic) -> String {
+    match d.line {
+        Some(line) => format!("line {line}: {} [{}]: {}", d.severity, d.code, d.message),
+        None => format!("{} [{}]: {}", d.severity, d.code, d.message),
+    }
+}
+
+fn split_references(references: &[String]) -> (Vec<Link>, Vec<String>) {
+    let (urls, notes): (Vec<&String>, Vec<&String>) =
+        references.iter().partition(|r| r.starts_with("https://") || r.starts_with("http://"));
+    let links = urls
+        .into_iter()
+        .map(|u| Link { text: u.trim().to_string(), url: u.trim().to_string() })
+        .collect();
+    (links, notes.into_iter().cloned().collect())
+}
+
+fn tactic_ref(cx: &Context, id: &str) -> AttackRef {
+    let url = cx.attack.tactic(id).map(|t| t.url()).unwrap_or_default();
+    AttackRef { text: cx.tactic_text(id), url, page: Some(cx.page(Folders::ATTACK, id)) }
+}
+
+fn technique_ref(cx: &Context, tag: &TechniqueTag) -> AttackRef {
+    let current = cx.attack.technique(&tag.current);
+    let url = current.map(|t| t.url()).unwrap_or_default();
+    let mut text = cx.technique_text(&tag.id);
+    if tag.revoked && tag.current != tag.id {
+        text = format!("{text} (revoked; now {})", cx.technique_text(&tag.current));
+    } else if tag.deprecated {
+        text.push_str(" (deprecated)");
+    }
+    AttackRef { text, url, page: Some(cx.page(Folders::ATTACK, &tag.current)) }
+}
+
+fn group_refs(cx: &Context, ids: &[String]) -> Vec<AttackRef> {
+    ids.iter()
+        .filter_map(|id| match cx.attack.resolve(&format!("attack.{id}")) {
+            crate::attack::Tag::Group(g) => {
+                Some(AttackRef { text: format!("{}: {}", g.id, g.name), url: g.url(), page: None })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn software_refs(cx: &Context, ids: &[String]) -> Vec<AttackRef> {
+    ids.iter()
+        .filter_map(|id| match cx.attack.resolve(&format!("attack.{id}")) {
+            crate::attack::Tag::Software(s) => {
+                Some(AttackRef { text: format!("{}: {}", s.id, s.name), url: s.url(), page: None })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn doc_views(queries: &[DocQueries]) -> Vec<DocView> {
+    queries
+        .iter()
+        .map(|q| DocView {
+            title: q.title.clone(),
+            id: q.id.clone(),
+            logsource: q.logsource.clone(),
+            queries: q
+                .results
+                .iter()
+                .map(|(target, result)| QueryView {
+                    target: target.id(),
+                    name: target.display_name(),
+                    language: target.fence_language(),
+                    query: result.as_ref().ok().cloned(),
+                    not_convertible: result.as_ref().err().map(|e| e.to_string()),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn correlation_view(cx: &Context, set: &RuleSet) -> Option<CorrelationView> {
+    let RuleSet::Correlation { correlation, .. } = set else { return None };
+    let mut rules = Vec::new();
+    let mut unresolved = Vec::new();
+    for name in &correlation.rules {
+        match find_rule(cx.catalog, name) {
+            Some(i) => rules.push(cx.rules(&[i]).remove(0)),
+            None => unresolved.push(name.clone()),
+        }
+    }
+    let condition: Vec<String> =
+        correlation.condition.iter().map(|(op, v)| format!("{op} {v}")).collect();
+    let mut condition = condition.join(" and ");
+    if let Some(field) = &correlation.field {
+        condition = format!("{condition} (field {field})");
+    }
+    Some(CorrelationView {
+        kind: correlation.kind.clone(),
+        rules,
+        unresolved,
+        group_by: correlation.group_by.clone(),
+        timespan: correlation.timespan.clone(),
+        condition,
+        generate: correlation.generate,
+    })
+}
+
+/// The rule file that defines a rule with this id or name.
+pub fn find_rule(catalog: &Catalog, id_or_name: &str) -> Option<usize> {
+    catalog.rules.iter().position(|entry| {
+        entry.item.set().rules().iter().any(|rule| {
+            rule.meta.id.as_deref() == Some(id_or_name)
+                || rule.meta.name.as_deref() == Some(id_or_name)
+        })
+    })
+}
+
+/// The links section shared by the pages of Data Needed, Logging Policies, Enrichments and
+/// triggers: whatever links to them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinksView {
+    /// Rules.
+    pub rules: Vec<Link>,
+    /// Data Needed.
+    pub data_needed: Vec<Link>,
+    /// Logging Policies.
+    pub logging_policies: Vec<Link>,
+    /// Enrichments.
+    pub enrichments: Vec<Link>,
+    /// Triggers.
+    pub triggers: Vec<Link>,
+    /// Tactic pages.
+    pub tactics: Vec<Link>,
+    /// Technique pages.
+    pub techniques: Vec<Link>,
+}
+
+/// The links of an entity, as views.
+pub fn links_view(cx: &Context, links: &Links) -> LinksView {
+    LinksView {
+        rules: cx.rules(&links.rules),
+        data_needed: cx.data_needed(&links.data_needed),
+        logging_policies: cx.logging_policies(&links.logging_policies),
+        enrichments: cx.enrichments(&links.enrichments),
+        triggers: cx.triggers(&links.triggers),
+        tactics: cx.tactic_pages(&links.tactics),
+        techniques: cx.technique_pages(&links.techniques),
+    }
+}
+
+/// A tactic or technique page.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttackView {
+    /// `tactic` or `technique`.
+    pub kind: &'static str,
+    /// The id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The attack.mitre.org page.
+    pub url: String,
+    /// For a technique: its tactics; for a tactic: its techniques with pages here.
+    pub related: Vec<Link>,
+    /// For a sub-technique: its parent technique, when it has a page here.
+    pub parent: Option<Link>,
+    /// What links here.
+    pub links: LinksView,
+    /// Rules that tag a revoked id that this technique replaces, as `(rule, old id)`.
+    pub via_revoked: Vec<String>,
+}
+
+/// Builds a tactic page's view.
+pub fn tactic_view(cx: &Context, page: &AttackPage) -> AttackView {
+    let tactic = cx.attack.tactic(&page.id);
+    let shortname = tactic.map(|t| t.shortname.clone()).unwrap_or_default();
+    let related: Vec<String> = cx
+        .catalog
+        .techniques
+        .iter()
+        .filter(|t| {
+            cx.attack.technique(&t.id).is_some_and(|tech| tech.tactics.contains(&shortname))
+        })
+        .map(|t| t.id.clone())
+        .collect();
+    AttackView {
+        kind: "tactic",
+        id: page.id.clone(),
+        name: tactic.map(|t| t.name.clone()).unwrap_or_default(),
+        url: tactic.map(|t| t.url()).unwrap_or_default(),
+        related: cx.technique_pages(&related),
+        parent: None,
+        links: links_view(cx, &page.links),
+        via_revoked: Vec::new(),
+    }
+}
+
+/// Builds a technique page's view.
+pub fn technique_view(cx: &Context, page: &AttackPage) -> AttackView {
+    let technique = cx.attack.technique(&page.id);
+    let tactics: Vec<String> = technique
+        .map(|t| {
+            t.tactics
+                .iter()
+                .filter_map(|s| cx.attack.tactic_by_shortname(s))
+                .map(|t| t.id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let parent = technique
+        .and_then(|t| t.parent.clone())
+        .filter(|p| cx.catalog.techniques.iter().any(|t| &t.id == p))
+        .map(|p| Link { text: cx.technique_text(&p), url: cx.page(Folders::ATTACK, &p) });
+    AttackView {
+        kind: "technique",
+        id: page.id.clone(),
+        name: technique.map(|t| t.name.clone()).unwrap_or_default(),
+        url: technique.map(|t| t.url()).unwrap_or_default(),
+        related: cx.tactic_pages(&tactics),
+        parent,
+        links: links_view(cx, &page.links),
+        via_revoked: via_revoked(cx, page),
+    }
+}
+
+fn via_revoked(cx: &Context, page: &AttackPage) -> Vec<String> {
+    let mut notes = Vec::new();
+    for &r in &page.links.rules {
+        let entry = &cx.catalog.rules[r];
+        for tag in &entry.item.attack.techniques {
+            if tag.current == page.id && tag.id != page.id {
+                notes.push(format!(
+                    "{} tags {}, which ATT&CK revoked in favour of {}",
+                    entry.slug, tag.id, page.id
+                ));
+            }
+        }
+    }
+    notes
+}

@@ -1,0 +1,67 @@
+//! End-to-end builds of fixture catalogs, compared with reviewed snapshots, and the checked-in
+//! example site kept current.
+
+mod common;
+
+use std::path::Path;
+
+use detcat::diag::Severity;
+
+fn fixture(case: &str) -> std::path::PathBuf {
+    Path::new("tests/fixtures").join(case)
+}
+
+fn snapshot_case(case: &str) -> detcat::build::BuildReport {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let report = common::build_into(&fixture(case), &site);
+    let diagnostics: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    std::fs::write(site.join("diagnostics.txt"), diagnostics.join("\n") + "\n").unwrap();
+    common::assert_tree_matches(&site, &Path::new("tests/snapshots").join(case));
+    assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
+    report
+}
+
+#[test]
+fn basic_catalog_matches_its_snapshot() {
+    let report = snapshot_case("basic");
+    let unknown = report.diagnostics.iter().filter(|d| d.code == "unknown-reference").count();
+    assert_eq!(unknown, 1, "the missing Logging Policy is reported once");
+}
+
+#[test]
+fn colliding_stems_and_bad_files_still_build() {
+    let report = snapshot_case("collisions");
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"duplicate-page-name"), "{codes:?}");
+    assert!(codes.contains(&"yaml-syntax"), "{codes:?}");
+    assert!(codes.contains(&"empty-file"), "{codes:?}");
+    let rules = report.pages.iter().find(|(k, _)| *k == "rule").unwrap().1;
+    assert_eq!(rules, 2, "both rules with the same stem get a page");
+}
+
+/// The checked-in `site/` is what `cargo run --release -- build` writes from the example
+/// sources; rebuild it with `DETCAT_UPDATE_SNAPSHOTS=1 cargo test` after a change.
+#[test]
+fn example_site_is_current() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let report = common::build_into(Path::new(""), &site);
+    let warnings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .map(|d| d.to_string())
+        .collect();
+    assert!(warnings.is_empty(), "the example catalog builds without warnings: {warnings:#?}");
+    common::assert_tree_matches(&site, Path::new("site"));
+}
+
+#[test]
+fn every_link_of_the_example_build_resolves() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    common::build_into(Path::new(""), &site);
+    let broken = common::broken_links(&site);
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+}

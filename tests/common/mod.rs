@@ -1,0 +1,191 @@
+//! Shared helpers of the end-to-end tests: building a folder of sources, comparing output
+//! trees with reviewed snapshots, and checking that every link resolves.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use detcat::build::{self, BuildOptions, BuildReport};
+use detcat::catalog::SourceDirs;
+
+/// Set this variable to rewrite snapshots from the current output instead of comparing.
+pub const UPDATE: &str = "DETCAT_UPDATE_SNAPSHOTS";
+
+/// The source folders under `root` that exist, by their default names.
+pub fn dirs_under(root: &Path) -> SourceDirs {
+    let existing = |name: &str| -> Vec<PathBuf> {
+        let dir = root.join(name);
+        if dir.is_dir() {
+            vec![dir]
+        } else {
+            Vec::new()
+        }
+    };
+    SourceDirs {
+        rules: existing("rules"),
+        data_needed: existing("data_needed"),
+        logging_policies: existing("logging_policies"),
+        enrichments: existing("enrichments"),
+        triggers: existing("triggers"),
+    }
+}
+
+/// Builds the sources under `root` into `out`.
+pub fn build_into(root: &Path, out: &Path) -> BuildReport {
+    let options =
+        BuildOptions { sources: dirs_under(root), out: out.to_path_buf(), ..Default::default() };
+    build::build(&options, &|| {}).expect("the build completes")
+}
+
+/// Every file under `root`, by relative path, with its text.
+pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.expect("walkable output");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(entry.path()).expect("UTF-8 output");
+            files.insert(rel, text);
+        }
+    }
+    files
+}
+
+/// Compares the tree `actual` with the snapshot tree `expected`, file by file; with
+/// `DETCAT_UPDATE_SNAPSHOTS=1` it rewrites the snapshot instead.
+pub fn assert_tree_matches(actual: &Path, expected: &Path) {
+    if std::env::var_os(UPDATE).is_some() {
+        let _ = std::fs::remove_dir_all(expected);
+        copy_tree(actual, expected);
+        return;
+    }
+    let got = read_tree(actual);
+    let want = read_tree(expected);
+    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{} differs from {}: missing {missing:?}, unexpected {extra:?} (run with {UPDATE}=1 to accept)",
+        actual.display(),
+        expected.display()
+    );
+    for (path, text) in &got {
+        assert!(
+            text == &want[path],
+            "{path} differs from the snapshot in {} (run with {UPDATE}=1 to accept):\n{}",
+            expected.display(),
+            first_difference(&want[path], text)
+        );
+    }
+}
+
+fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("line {}:\n- {w}\n+ {g}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: {} lines expected, {} found",
+        want.lines().count(),
+        got.lines().count()
+    )
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, text) in read_tree(from) {
+        let path = to.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Every broken relative link (or anchor) in the Markdown files under `root`.
+pub fn broken_links(root: &Path) -> Vec<String> {
+    let files = read_tree(root);
+    let mut broken = Vec::new();
+    for (rel, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
+        let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
+        for target in links_of(text) {
+            if target.starts_with("http://")
+                || target.starts_with("https://")
+                || target.starts_with("mailto:")
+            {
+                continue;
+            }
+            if !link_resolves(root, dir, rel, &target, &files) {
+                broken.push(format!("{rel}: {target}"));
+            }
+        }
+    }
+    broken
+}
+
+fn link_resolves(
+    root: &Path,
+    dir: &Path,
+    rel: &str,
+    target: &str,
+    files: &BTreeMap<String, String>,
+) -> bool {
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    let file = if path.is_empty() { rel.to_string() } else { normalize(&dir.join(path)) };
+    let Some(text) = files.get(&file) else { return root.join(&file).is_dir() };
+    anchor.is_none_or(|a| anchors_of(text).iter().any(|h| h == a))
+}
+
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+fn links_of(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// GitHub's anchors for the headings of a Markdown text.
+fn anchors_of(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut anchors = Vec::new();
+    let mut heading: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let text = heading.take().unwrap_or_default().to_lowercase();
+                let slug: String = text
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect();
+                anchors.push(slug);
+            }
+            _ => {}
+        }
+    }
+    anchors
+}
