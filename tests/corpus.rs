@@ -1,0 +1,135 @@
+//! The two real-corpus builds of issue 2, with their figures printed. Skipped, with a
+//! printed reason, when `../shared/corpus` is absent (as on a fresh clone).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use detcat::attack::Attack;
+use detcat::build::{self, BuildOptions};
+use detcat::catalog::{self, SourceDirs};
+use detcat::convert::{ConvertOptions, Target};
+use detcat::diag::Severity;
+
+const CORPUS: &str = "../shared/corpus";
+
+fn corpus() -> Option<PathBuf> {
+    let path = PathBuf::from(CORPUS);
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("skipping: {CORPUS} is absent");
+        None
+    }
+}
+
+fn dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
+    SourceDirs {
+        rules: rules.iter().map(|r| corpus.join(r)).collect(),
+        data_needed: vec![corpus.join("atc-data/data_needed")],
+        logging_policies: vec![corpus.join("atc-data/logging_policies")],
+        enrichments: vec![corpus.join("atc-data/enrichments")],
+        triggers: vec![corpus.join("atomic-red-team/atomics")],
+    }
+}
+
+/// Builds, prints the figures of the closing note, checks the invariants every corpus build
+/// must keep, and returns the output folder.
+fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<String, String> {
+    let start = Instant::now();
+    let options = BuildOptions { sources: sources.clone(), out: out.to_path_buf(), ..Default::default() };
+    let report = build::build(&options, &|| {}).expect("the corpus builds");
+    let wall = start.elapsed();
+    print_figures(name, &sources, &report, wall);
+    let tree = common::read_tree(out);
+    every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
+    let broken = common::broken_links(out);
+    assert!(broken.is_empty(), "{name}: {} broken links, first {:?}", broken.len(), &broken[..broken.len().min(5)]);
+    tree
+}
+
+fn print_figures(name: &str, sources: &SourceDirs, report: &build::BuildReport, wall: std::time::Duration) {
+    eprintln!("== {name}: built in {:.2}s", wall.as_secs_f64());
+    eprintln!("pages by kind: {:?}", report.pages);
+    let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
+    for d in &report.diagnostics {
+        *by_code.entry((d.severity, d.code)).or_default() += 1;
+    }
+    eprintln!("diagnostics by kind: {by_code:?}");
+    let attack = Attack::embedded();
+    let catalog = catalog::link(catalog::load_sources(sources, &|| {}), &attack);
+    let queries = build::convert_all(&catalog, &ConvertOptions::default());
+    for target in Target::ALL {
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut failed_files = 0;
+        for file in &queries {
+            let errors: Vec<_> = file.iter().flat_map(|d| &d.results).filter(|(t, r)| *t == target && r.is_err()).collect();
+            failed_files += usize::from(!errors.is_empty());
+            for (_, r) in errors {
+                *reasons.entry(r.as_ref().unwrap_err().reason.clone()).or_default() += 1;
+            }
+        }
+        eprintln!("{}: {failed_files} rule files not fully convertible; reasons {reasons:?}", target.id());
+    }
+    let with_dn = catalog.rules.iter().filter(|r| !r.links.data_needed.is_empty()).count();
+    let with_trigger = catalog.rules.iter().filter(|r| !r.links.triggers.is_empty()).count();
+    eprintln!("rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}", catalog.rules.len());
+}
+
+fn every_rule_file_has_a_page_or_a_diagnostic(
+    sources: &SourceDirs,
+    report: &build::BuildReport,
+    tree: &BTreeMap<String, String>,
+) {
+    let mut diagnostics = Vec::new();
+    let files = detcat::load::find_yaml_files(&sources.rules, &mut diagnostics);
+    let with_page: BTreeSet<String> = tree
+        .iter()
+        .filter(|(p, _)| p.starts_with("rules/"))
+        .filter_map(|(_, text)| text.lines().find_map(|l| l.strip_prefix("| File | ")).map(|f| f.trim_end_matches(" |").to_string()))
+        .collect();
+    let with_diagnostic: BTreeSet<String> =
+        report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.display().to_string()).collect();
+    let lost: Vec<String> = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .filter(|f| !with_page.contains(&detcat::render::markdown::escape_cell(f)) && !with_diagnostic.contains(f))
+        .collect();
+    assert!(lost.is_empty(), "{} rule files gave neither a page nor an error: {:?}", lost.len(), &lost[..lost.len().min(5)]);
+}
+
+#[test]
+fn corpus_2020_builds_and_links_the_card_rule() {
+    let Some(corpus) = corpus() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let tree = build_and_report("sigma-2020", dirs(&corpus, &["sigma-2020/rules"]), &out.path().join("site"));
+    let page = &tree["rules/sysmon_wmi_persistence_commandline_event_consumer.md"];
+    for expected in [
+        "https://attack.mitre.org/tactics/TA0003/",
+        "https://attack.mitre.org/techniques/T1546/003/",
+        "(../data_needed/DN_0011_7_windows_sysmon_image_loaded.md)",
+        "(../triggers/T1546.003.md)",
+        "T1084",
+    ] {
+        assert!(page.contains(expected), "the card rule's page lacks {expected}");
+    }
+    let queries: Vec<&str> = page.split("```").filter(|b| b.starts_with("text") || b.starts_with("sh")).collect();
+    assert_eq!(queries.len(), 3, "three query blocks");
+    for q in queries {
+        for term in ["7", "WmiPrvSE.exe", "wbemcons.dll", "EventID", "Image", "ImageLoaded"] {
+            assert!(q.contains(term), "query lacks {term}: {q}");
+        }
+    }
+}
+
+#[test]
+fn corpus_today_builds_and_links_the_image_load_rule() {
+    let Some(corpus) = corpus() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let rules = ["sigma/rules", "sigma/rules-emerging-threats", "sigma/rules-threat-hunting"];
+    let tree = build_and_report("sigma today", dirs(&corpus, &rules), &out.path().join("site"));
+    let page = &tree["rules/image_load_wmi_persistence_commandline_event_consumer.md"];
+    assert!(page.contains("(../data_needed/DN_0011_7_windows_sysmon_image_loaded.md)"), "{page}");
+}
