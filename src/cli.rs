@@ -81,6 +81,18 @@ pub struct ConvertArgs {
     pub json: bool,
 }
 
+impl BuildArgs {
+    fn source_dirs(&self) -> SourceDirs {
+        SourceDirs {
+            rules: self.rules.clone(),
+            data_needed: self.data_needed.clone(),
+            logging_policies: self.logging_policies.clone(),
+            enrichments: self.enrichments.clone(),
+            triggers: self.triggers.clone(),
+        }
+    }
+}
+
 fn parse_target(id: &str) -> Result<Target, String> {
     Target::from_id(id).ok_or_else(|| {
         let ids: Vec<&str> = Target::ALL.iter().map(|t| t.id()).collect();
@@ -139,9 +151,9 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
     };
     let from_config = config_path.is_some();
     let sources = if any_source {
-        named_dirs(&args)?
+        require_existing(args.source_dirs())?
     } else if from_config {
-        config_dirs(&config)?
+        require_existing(config.source_dirs())?
     } else {
         default_dirs(cwd)?
     };
@@ -151,31 +163,7 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
     Ok(BuildOptions { sources, templates, out, convert })
 }
 
-fn named_dirs(args: &BuildArgs) -> anyhow::Result<SourceDirs> {
-    let dirs = SourceDirs {
-        rules: args.rules.clone(),
-        data_needed: args.data_needed.clone(),
-        logging_policies: args.logging_policies.clone(),
-        enrichments: args.enrichments.clone(),
-        triggers: args.triggers.clone(),
-    };
-    require_existing(&dirs)?;
-    Ok(dirs)
-}
-
-fn config_dirs(config: &Config) -> anyhow::Result<SourceDirs> {
-    let dirs = SourceDirs {
-        rules: config.rules.clone(),
-        data_needed: config.data_needed.clone(),
-        logging_policies: config.logging_policies.clone(),
-        enrichments: config.enrichments.clone(),
-        triggers: config.triggers.clone(),
-    };
-    require_existing(&dirs)?;
-    Ok(dirs)
-}
-
-fn require_existing(dirs: &SourceDirs) -> anyhow::Result<()> {
+fn require_existing(dirs: SourceDirs) -> anyhow::Result<SourceDirs> {
     let all =
         [&dirs.rules, &dirs.data_needed, &dirs.logging_policies, &dirs.enrichments, &dirs.triggers];
     for dir in all.into_iter().flatten() {
@@ -183,7 +171,7 @@ fn require_existing(dirs: &SourceDirs) -> anyhow::Result<()> {
             bail!("source folder {} does not exist", dir.display());
         }
     }
-    Ok(())
+    Ok(dirs)
 }
 
 fn default_dirs(cwd: &Path) -> anyhow::Result<SourceDirs> {

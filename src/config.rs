@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use crate::catalog::SourceDirs;
+
 /// The name of the configuration file looked for in the current folder.
 pub const FILE_NAME: &str = "detcat.yml";
 
@@ -51,6 +53,17 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new(""));
         config.rebase(base);
         Ok(config)
+    }
+
+    /// The source folders it names.
+    pub fn source_dirs(&self) -> SourceDirs {
+        SourceDirs {
+            rules: self.rules.clone(),
+            data_needed: self.data_needed.clone(),
+            logging_policies: self.logging_policies.clone(),
+            enrichments: self.enrichments.clone(),
+            triggers: self.triggers.clone(),
+        }
     }
 
     fn rebase(&mut self, base: &Path) {

@@ -39,18 +39,29 @@ fn dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
 /// must keep, and returns the output folder.
 fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<String, String> {
     let start = Instant::now();
-    let options = BuildOptions { sources: sources.clone(), out: out.to_path_buf(), ..Default::default() };
+    let options =
+        BuildOptions { sources: sources.clone(), out: out.to_path_buf(), ..Default::default() };
     let report = build::build(&options, &|| {}).expect("the corpus builds");
     let wall = start.elapsed();
     print_figures(name, &sources, &report, wall);
     let tree = common::read_tree(out);
     every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
     let broken = common::broken_links(out);
-    assert!(broken.is_empty(), "{name}: {} broken links, first {:?}", broken.len(), &broken[..broken.len().min(5)]);
+    assert!(
+        broken.is_empty(),
+        "{name}: {} broken links, first {:?}",
+        broken.len(),
+        &broken[..broken.len().min(5)]
+    );
     tree
 }
 
-fn print_figures(name: &str, sources: &SourceDirs, report: &build::BuildReport, wall: std::time::Duration) {
+fn print_figures(
+    name: &str,
+    sources: &SourceDirs,
+    report: &build::BuildReport,
+    wall: std::time::Duration,
+) {
     eprintln!("== {name}: built in {:.2}s", wall.as_secs_f64());
     eprintln!("pages by kind: {:?}", report.pages);
     let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
@@ -65,17 +76,27 @@ fn print_figures(name: &str, sources: &SourceDirs, report: &build::BuildReport, 
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut failed_files = 0;
         for file in &queries {
-            let errors: Vec<_> = file.iter().flat_map(|d| &d.results).filter(|(t, r)| *t == target && r.is_err()).collect();
+            let errors: Vec<_> = file
+                .iter()
+                .flat_map(|d| &d.results)
+                .filter(|(t, r)| *t == target && r.is_err())
+                .collect();
             failed_files += usize::from(!errors.is_empty());
             for (_, r) in errors {
                 *reasons.entry(r.as_ref().unwrap_err().reason.clone()).or_default() += 1;
             }
         }
-        eprintln!("{}: {failed_files} rule files not fully convertible; reasons {reasons:?}", target.id());
+        eprintln!(
+            "{}: {failed_files} rule files not fully convertible; reasons {reasons:?}",
+            target.id()
+        );
     }
     let with_dn = catalog.rules.iter().filter(|r| !r.links.data_needed.is_empty()).count();
     let with_trigger = catalog.rules.iter().filter(|r| !r.links.triggers.is_empty()).count();
-    eprintln!("rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}", catalog.rules.len());
+    eprintln!(
+        "rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}",
+        catalog.rules.len()
+    );
 }
 
 fn every_rule_file_has_a_page_or_a_diagnostic(
@@ -88,23 +109,43 @@ fn every_rule_file_has_a_page_or_a_diagnostic(
     let with_page: BTreeSet<String> = tree
         .iter()
         .filter(|(p, _)| p.starts_with("rules/"))
-        .filter_map(|(_, text)| text.lines().find_map(|l| l.strip_prefix("| File | ")).map(|f| f.trim_end_matches(" |").to_string()))
+        .filter_map(|(_, text)| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("| File | "))
+                .map(|f| f.trim_end_matches(" |").to_string())
+        })
         .collect();
-    let with_diagnostic: BTreeSet<String> =
-        report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.display().to_string()).collect();
+    let with_diagnostic: BTreeSet<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.file.display().to_string())
+        .collect();
     let lost: Vec<String> = files
         .iter()
         .map(|f| f.display().to_string())
-        .filter(|f| !with_page.contains(&detcat::render::markdown::escape_cell(f)) && !with_diagnostic.contains(f))
+        .filter(|f| {
+            !with_page.contains(&detcat::render::markdown::escape_cell(f))
+                && !with_diagnostic.contains(f)
+        })
         .collect();
-    assert!(lost.is_empty(), "{} rule files gave neither a page nor an error: {:?}", lost.len(), &lost[..lost.len().min(5)]);
+    assert!(
+        lost.is_empty(),
+        "{} rule files gave neither a page nor an error: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(5)]
+    );
 }
 
 #[test]
 fn corpus_2020_builds_and_links_the_card_rule() {
     let Some(corpus) = corpus() else { return };
     let out = tempfile::tempdir().unwrap();
-    let tree = build_and_report("sigma-2020", dirs(&corpus, &["sigma-2020/rules"]), &out.path().join("site"));
+    let tree = build_and_report(
+        "sigma-2020",
+        dirs(&corpus, &["sigma-2020/rules"]),
+        &out.path().join("site"),
+    );
     let page = &tree["rules/sysmon_wmi_persistence_commandline_event_consumer.md"];
     for expected in [
         "https://attack.mitre.org/tactics/TA0003/",
@@ -115,7 +156,8 @@ fn corpus_2020_builds_and_links_the_card_rule() {
     ] {
         assert!(page.contains(expected), "the card rule's page lacks {expected}");
     }
-    let queries: Vec<&str> = page.split("```").filter(|b| b.starts_with("text") || b.starts_with("sh")).collect();
+    let queries: Vec<&str> =
+        page.split("```").filter(|b| b.starts_with("text") || b.starts_with("sh")).collect();
     assert_eq!(queries.len(), 3, "three query blocks");
     for q in queries {
         for term in ["7", "WmiPrvSE.exe", "wbemcons.dll", "EventID", "Image", "ImageLoaded"] {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::attack::Attack;
+use crate::attack::{Attack, Tag};
 use crate::build::DocQueries;
 use crate::catalog::{AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
 use crate::diag::Diagnostic;
@@ -301,8 +301,8 @@ pub fn rule_view(
         falsepositives: meta.falsepositives.clone(),
         tactics: attack.tactics.iter().map(|id| tactic_ref(cx, id)).collect(),
         techniques: attack.techniques.iter().map(|t| technique_ref(cx, t)).collect(),
-        groups: group_refs(cx, &attack.groups),
-        software: software_refs(cx, &attack.software),
+        groups: actor_refs(cx, &attack.groups),
+        software: actor_refs(cx, &attack.software),
         other_tags,
         data_needed: cx.data_needed(&entry.links.data_needed),
         enrichments: cx.enrichments(&entry.links.enrichments),
@@ -348,25 +348,18 @@ fn technique_ref(cx: &Context, tag: &TechniqueTag) -> AttackRef {
     AttackRef { text, url, page: Some(cx.page(Folders::ATTACK, &tag.current)) }
 }
 
-fn group_refs(cx: &Context, ids: &[String]) -> Vec<AttackRef> {
-    ids.iter()
-        .filter_map(|id| match cx.attack.resolve(&format!("attack.{id}")) {
-            crate::attack::Tag::Group(g) => {
-                Some(AttackRef { text: format!("{}: {}", g.id, g.name), url: g.url(), page: None })
-            }
+/// Groups and software: resolved by id, linked to attack.mitre.org.
+fn actor_refs(cx: &Context, ids: &[String]) -> Vec<AttackRef> {
+    let named = |id: &String| -> Option<(String, String, String)> {
+        match cx.attack.resolve(&format!("attack.{id}")) {
+            Tag::Group(g) => Some((g.id.clone(), g.name.clone(), g.url())),
+            Tag::Software(s) => Some((s.id.clone(), s.name.clone(), s.url())),
             _ => None,
-        })
-        .collect()
-}
-
-fn software_refs(cx: &Context, ids: &[String]) -> Vec<AttackRef> {
+        }
+    };
     ids.iter()
-        .filter_map(|id| match cx.attack.resolve(&format!("attack.{id}")) {
-            crate::attack::Tag::Software(s) => {
-                Some(AttackRef { text: format!("{}: {}", s.id, s.name), url: s.url(), page: None })
-            }
-            _ => None,
-        })
+        .filter_map(named)
+        .map(|(id, name, url)| AttackRef { text: format!("{id}: {name}"), url, page: None })
         .collect()
 }
 

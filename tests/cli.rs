@@ -1,0 +1,70 @@
+//! The command line, run as a user runs it.
+
+use std::path::Path;
+use std::process::Command;
+
+fn detcat(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_detcat")).args(args).current_dir(cwd).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+fn fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic")
+}
+
+#[test]
+fn a_missing_source_folder_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build", "--rules", "no-such-folder"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no-such-folder") && err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn detcat_yml_is_read_when_no_source_flag_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = fixture().join("rules");
+    let config = format!("rules: [{}]\nout: built\n", rules.display());
+    std::fs::write(dir.path().join("detcat.yml"), config).unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("built/rules/ps_encoded.md").is_file());
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("detcat: wrote ") && last.contains("2 rule") && last.ends_with('s'),
+        "{last}"
+    );
+}
+
+#[test]
+fn default_folders_are_used_when_nothing_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build"]);
+    assert_eq!(code, 1, "an empty folder has no rules/ to build");
+    assert!(err.contains("no rules/ folder"), "{err}");
+}
+
+#[test]
+fn convert_json_prints_one_line_per_rule_file() {
+    let rules = fixture().join("rules");
+    let (code, out, err) =
+        detcat(Path::new("."), &["convert", rules.to_str().unwrap(), "-t", "lucene", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        for key in ["path", "id", "title", "ok", "queries", "error"] {
+            assert!(line.get(key).is_some(), "{key} missing in {line}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_target_is_a_usage_error() {
+    let (code, _, err) = detcat(Path::new("."), &["convert", ".", "-t", "nosuch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown target `nosuch`"), "{err}");
+}
