@@ -135,3 +135,67 @@ fn prefer_covering(
 fn indices(keys: &[DnKey], keep: impl Fn(&DnKey) -> bool) -> Vec<usize> {
     keys.iter().enumerate().filter(|(_, key)| keep(key)).map(|(i, _)| i).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+
+    fn dn(title: &str, platform: &str, channel: &str, ids: &[&str], fields: &[&str]) -> DataNeeded {
+        DataNeeded {
+            title: title.into(),
+            platform: Some(platform.into()),
+            channel: Some(channel.into()),
+            event_ids: ids.iter().map(|s| s.to_string()).collect(),
+            fields: fields.iter().map(|s| s.to_string()).collect(),
+            ..DataNeeded::default()
+        }
+    }
+
+    fn keys() -> Vec<DnKey> {
+        let sysmon = "Microsoft-Windows-Sysmon/Operational";
+        [
+            dn("sysmon 1", "Windows", sysmon, &["1"], &["EventID", "Image", "CommandLine"]),
+            dn("sysmon 7", "Windows", sysmon, &["7"], &["EventID", "Image", "ImageLoaded"]),
+            dn("4688", "Windows", "Security", &["4688"], &["NewProcessName"]),
+            dn("4688 cmd", "Windows", "Security", &["4688"], &["NewProcessName", "CommandLine"]),
+            dn("system a", "Windows", "System", &["7045"], &["ImagePath"]),
+            dn("system b", "Windows", "System", &["7036"], &["param1"]),
+            dn("auth", "Linux", "auth.log", &[], &["message"]),
+        ]
+        .iter()
+        .map(DnKey::of)
+        .collect()
+    }
+
+    fn matches(rule: &str) -> Vec<usize> {
+        let file =
+            crate::sigma::parse_file(&SourceFile { path: "r.yml".into(), text: rule.into() });
+        let rule = &file.set.expect("the test rule parses").rules()[0].clone();
+        match_rule(rule, &LogsourceTable::embedded(), &keys())
+    }
+
+    #[test]
+    fn a_category_maps_to_its_event_sources() {
+        let rule = "title: t\nlogsource:\n  product: windows\n  category: image_load\ndetection:\n  s:\n    ImageLoaded: x\n  condition: s\n";
+        assert_eq!(matches(rule), [1]);
+    }
+
+    #[test]
+    fn process_creation_prefers_the_entries_that_carry_its_fields() {
+        let rule = "title: t\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  s:\n    CommandLine: x\n  condition: s\n";
+        assert_eq!(matches(rule), [0, 3], "Sysmon 1 and the 4688 entry with the command line");
+    }
+
+    #[test]
+    fn a_keyword_rule_never_links_a_whole_channel() {
+        let rule = "title: t\nlogsource:\n  product: windows\n  service: system\ndetection:\n  k:\n    - evil\n  condition: k\n";
+        assert!(matches(rule).is_empty());
+    }
+
+    #[test]
+    fn a_keyword_rule_links_the_one_entry_of_its_channel() {
+        let rule = "title: t\nlogsource:\n  product: linux\n  service: auth\ndetection:\n  k:\n    - evil\n  condition: k\n";
+        assert_eq!(matches(rule), [6]);
+    }
+}

@@ -206,3 +206,83 @@ mod tests {
         assert!(merged["detection"].as_mapping().unwrap().contains_key("sel"));
     }
 }
+
+#[cfg(test)]
+mod file_tests {
+    use crate::load::SourceFile;
+    use crate::sigma::{parse_file, RuleSet};
+
+    fn parse(text: &str) -> crate::sigma::RuleFile {
+        parse_file(&SourceFile { path: "c.yml".into(), text: text.into() })
+    }
+
+    const DETECTION: &str = "detection:\n  sel:\n    A: 1\n  condition: sel\n";
+
+    #[test]
+    fn a_global_document_reaches_every_rule_after_it() {
+        let text = format!(
+            "action: global\nlogsource:\n  product: windows\n{DETECTION}---\ntitle: One\nlogsource:\n  service: security\n---\ntitle: Two\nlogsource:\n  service: system\n"
+        );
+        let file = parse(&text);
+        let Some(RuleSet::Collection(rules)) = &file.set else { panic!("{:?}", file.diagnostics) };
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[0].logsource.product.as_deref(), Some("windows"));
+        assert_eq!(rules[1].logsource.service.as_deref(), Some("system"));
+        assert_eq!(rules[1].line, 13);
+    }
+
+    #[test]
+    fn reset_forgets_the_global_part() {
+        let text = format!(
+            "action: global\nlevel: high\n---\ntitle: One\nlogsource:\n  product: a\n{DETECTION}---\naction: reset\n---\ntitle: Two\nlogsource:\n  product: b\n{DETECTION}"
+        );
+        let file = parse(&text);
+        let rules = file.set.as_ref().unwrap().rules();
+        assert_eq!(rules[0].meta.level.as_deref(), Some("high"));
+        assert_eq!(rules[1].meta.level, None);
+    }
+
+    #[test]
+    fn repeat_merges_over_the_previous_rule() {
+        let text = format!("title: One\nlevel: low\nlogsource:\n  product: a\n{DETECTION}---\naction: repeat\ntitle: Two\n");
+        let file = parse(&text);
+        let rules = file.set.as_ref().unwrap().rules();
+        assert_eq!(rules.len(), 2);
+        assert_eq!(
+            (rules[1].meta.title.as_str(), rules[1].meta.level.as_deref()),
+            ("Two", Some("low"))
+        );
+    }
+
+    #[test]
+    fn a_repeat_with_nothing_before_it_is_reported() {
+        let file = parse("action: repeat\ntitle: Lonely\n");
+        assert!(file.set.is_none());
+        assert!(
+            file.diagnostics.iter().any(|d| d.code == "collection-action"),
+            "{:?}",
+            file.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_rule_without_detection_is_an_error_with_its_line() {
+        let file = parse("title: A\nlogsource:\n  product: x\n");
+        let d = file.diagnostics.iter().find(|d| d.code == "missing-field").unwrap();
+        assert!(d.message.contains("detection"));
+        assert_eq!(d.line, Some(1));
+    }
+
+    #[test]
+    fn a_correlation_keeps_its_base_rules() {
+        let text = format!("title: Base\nname: base\nlogsource:\n  product: a\n{DETECTION}---\ntitle: Many\ncorrelation:\n  type: event_count\n  rules: [base]\n  group-by: [User]\n  timespan: 5m\n  condition:\n    gte: 10\n");
+        let file = parse(&text);
+        let Some(RuleSet::Correlation { correlation, rules }) = &file.set else {
+            panic!("{:?}", file.diagnostics)
+        };
+        assert_eq!(rules.len(), 1);
+        assert_eq!(correlation.rules, ["base"]);
+        assert_eq!(correlation.condition, [("gte".to_string(), "10".to_string())]);
+        assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
+    }
+}
