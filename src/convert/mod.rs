@@ -1,6 +1,16 @@
 //! Conversion of Sigma rules into the queries SIEMs run.
 //!
-//! STUB: replaced by the dialect tables and the shared walker. The API below is the contract.
+//! Each query language is a table in [`dialect`]; [`walker`] is the one tree walker that
+//! reads a rule's typed detection and asks the table for text; [`regex`] rewrites Sigma
+//! regular expressions for Lucene; [`watcher`] wraps the Kibana query into a watch. What a
+//! target cannot express comes back as [`Unsupported`] with a short, stable reason, never
+//! as a broken query. Field names are kept as the rule writes them: field mapping belongs
+//! to pipelines, not to dialects.
+
+pub mod dialect;
+pub mod regex;
+pub mod walker;
+pub mod watcher;
 
 use crate::sigma::{Correlation, Rule};
 
@@ -79,11 +89,15 @@ pub fn convert_rule(
     target: Target,
     options: &ConvertOptions,
 ) -> Result<String, Unsupported> {
-    let _ = (rule, options);
-    Err(Unsupported { target, reason: "conversion not written yet".into() })
+    match target {
+        Target::Lucene => walker::query(&dialect::KIBANA, &rule.detection),
+        Target::Graylog => walker::query(&dialect::GRAYLOG, &rule.detection),
+        Target::Watcher => watcher::watch(rule, options),
+    }
 }
 
-/// Converts one correlation rule with its base rules.
+/// Converts one correlation rule with its base rules. None of the current targets can
+/// express correlations, so this always says why.
 pub fn convert_correlation(
     correlation: &Correlation,
     rules: &[&Rule],
