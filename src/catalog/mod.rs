@@ -183,6 +183,7 @@ fn entries<T>(
 fn link_all(catalog: &mut Catalog, attack: &Attack) {
     link_rules_to_data_needed(catalog);
     link_references(catalog);
+    link_correlations(catalog);
     link_attack(catalog, attack);
     for links in catalog.links_mut() {
         links.tidy();
@@ -265,6 +266,34 @@ fn link_references(catalog: &mut Catalog) {
         }
     }
     catalog.diagnostics.append(&mut unknown);
+}
+
+/// Correlation rule ↔ the rule files that define its base rules (by id or name). A name
+/// that no rule has is a warning.
+fn link_correlations(catalog: &mut Catalog) {
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, entry) in catalog.rules.iter().enumerate() {
+        for rule in entry.item.set().rules() {
+            for key in rule.meta.id.iter().chain(rule.meta.name.iter()) {
+                by_name.entry(key.clone()).or_insert(i);
+            }
+        }
+    }
+    for r in 0..catalog.rules.len() {
+        let RuleSet::Correlation { correlation, .. } = catalog.rules[r].item.set() else {
+            continue;
+        };
+        let path = catalog.rules[r].item.file.path.clone();
+        let names = correlation.rules.clone();
+        let mut unknown = Vec::new();
+        for (base, _) in resolve(&names, &by_name, &path, "rule", &mut unknown) {
+            if base != r {
+                catalog.rules[r].links.rules.push(base);
+                catalog.rules[base].links.rules.push(r);
+            }
+        }
+        catalog.diagnostics.append(&mut unknown);
+    }
 }
 
 /// Title → index; a file stem is accepted as well as the title (they are meant to agree).

@@ -257,6 +257,8 @@ pub struct RuleView {
     pub enrichments: Vec<Link>,
     /// Triggers.
     pub triggers: Vec<Link>,
+    /// Other rule files this one correlates, or that correlate it.
+    pub related: Vec<Link>,
     /// The rules (one, or several for a collection) with their queries.
     pub documents: Vec<DocView>,
     /// For a correlation rule.
@@ -307,6 +309,7 @@ pub fn rule_view(
         data_needed: cx.data_needed(&entry.links.data_needed),
         enrichments: cx.enrichments(&entry.links.enrichments),
         triggers: cx.triggers(&entry.links.triggers),
+        related: cx.rules(&entry.links.rules),
         documents: doc_views(queries),
         correlation: correlation_view(cx, set),
         source: entry.item.file.source.clone(),
@@ -391,7 +394,7 @@ fn correlation_view(cx: &Context, set: &RuleSet) -> Option<CorrelationView> {
     let mut unresolved = Vec::new();
     for name in &correlation.rules {
         match find_rule(cx.catalog, name) {
-            Some(i) => rules.push(cx.rules(&[i]).remove(0)),
+            Some(i) => rules.push(base_rule_link(cx, i, name)),
             None => unresolved.push(name.clone()),
         }
     }
@@ -410,6 +413,16 @@ fn correlation_view(cx: &Context, set: &RuleSet) -> Option<CorrelationView> {
         condition,
         generate: correlation.generate,
     })
+}
+
+/// A link to the page of the rule file `i`, under the title of the rule `id_or_name` names.
+fn base_rule_link(cx: &Context, i: usize, id_or_name: &str) -> Link {
+    let entry = &cx.catalog.rules[i];
+    let rule = entry.item.set().rules().iter().find(|r| {
+        r.meta.id.as_deref() == Some(id_or_name) || r.meta.name.as_deref() == Some(id_or_name)
+    });
+    let title = rule.map_or(id_or_name, |r| r.meta.title.as_str());
+    Link { text: format!("{title} ({id_or_name})"), url: cx.page(Folders::RULES, &entry.slug) }
 }
 
 /// The rule file that defines a rule with this id or name.
