@@ -24,12 +24,14 @@ pub fn assemble(
     let mut rules = Vec::new();
     let mut correlations = Vec::new();
     let mut global: Option<Mapping> = None;
+    let mut global_doc: Option<DocText> = None;
     let mut previous: Option<Mapping> = None;
     for (doc, map) in docs {
         let mut errors = Vec::new();
         match action(&map) {
             Some("global") => {
                 global = Some(merge_over(global.unwrap_or_default(), without_action(map)));
+                global_doc = Some(doc);
                 continue;
             }
             Some("reset") => {
@@ -70,26 +72,46 @@ pub fn assemble(
                 previous = Some(merged);
             }
         }
-        let severity = |e: &SigmaError| {
-            if e.code == "wrong-type" {
-                Severity::Warning
-            } else {
-                Severity::Error
-            }
-        };
-        diagnostics.extend(errors.into_iter().map(|e| {
-            let s = severity(&e);
-            e.into_diagnostic(path, s)
-        }));
+        report(path, errors, diagnostics);
     }
-    if global.is_some() && rules.is_empty() && correlations.is_empty() {
-        diagnostics.push(Diagnostic::error(
-            path,
-            "collection-action",
-            "`action: global` document with no rule document after it",
-        ));
+    let lone_global = match (global, global_doc) {
+        (Some(g), Some(doc)) if rules.is_empty() && correlations.is_empty() => Some((g, doc)),
+        _ => None,
+    };
+    if let Some((global, doc)) = lone_global {
+        return read_lone_global(path, &global, &doc, diagnostics);
     }
     finish(path, rules, correlations, is_collection, diagnostics)
+}
+
+fn report(path: &Path, errors: Vec<SigmaError>, diagnostics: &mut Vec<Diagnostic>) {
+    for error in errors {
+        let severity = if error.code == "wrong-type" { Severity::Warning } else { Severity::Error };
+        diagnostics.push(error.into_diagnostic(path, severity));
+    }
+}
+
+/// An `action: global` document with no rule after it. When it is a whole rule on its own
+/// (2020 SigmaHQ has two such files), it is read as one, with a warning; else it is an error.
+fn read_lone_global(
+    path: &Path,
+    global: &Mapping,
+    doc: &DocText,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RuleSet> {
+    let line = doc.line_of_key("action");
+    if !global.contains_key("detection") {
+        let message = "`action: global` document with no rule document after it";
+        diagnostics.push(Diagnostic::error(path, "collection-action", message).at(line));
+        return None;
+    }
+    let message =
+        "`action: global` document with no rule document after it; read as a rule of its own";
+    diagnostics.push(Diagnostic::warning(path, "collection-action", message).at(line));
+    let mut errors = Vec::new();
+    let rule = read_rule(global, doc, &mut errors);
+    report(path, errors, diagnostics);
+    rule.map(RuleSet::Single)
 }
 
 fn finish(
@@ -251,6 +273,18 @@ mod file_tests {
         assert_eq!(
             (rules[1].meta.title.as_str(), rules[1].meta.level.as_deref()),
             ("Two", Some("low"))
+        );
+    }
+
+    #[test]
+    fn a_lone_global_document_that_is_a_whole_rule_is_read_as_one() {
+        let file =
+            parse(&format!("action: global\ntitle: Alone\nlogsource:\n  product: a\n{DETECTION}"));
+        assert!(matches!(file.set, Some(RuleSet::Single(_))), "{:?}", file.diagnostics);
+        let d = &file.diagnostics[0];
+        assert_eq!(
+            (d.code, d.severity, d.line),
+            ("collection-action", crate::diag::Severity::Warning, Some(1))
         );
     }
 
