@@ -59,17 +59,44 @@ pub fn escape_url(url: &str) -> String {
 
 /// A backtick fence longer than any run of backticks in `content` (at least three).
 pub fn fence_for(content: &str) -> String {
+    "`".repeat((longest_backtick_run(content) + 1).max(3))
+}
+
+fn longest_backtick_run(content: &str) -> usize {
     let mut longest = 0;
     let mut run = 0;
     for c in content.chars() {
         run = if c == '`' { run + 1 } else { 0 };
         longest = longest.max(run);
     }
-    "`".repeat((longest + 1).max(3))
+    longest
+}
+
+/// `text` as an inline code span inside a table cell: backticks chosen so the content
+/// cannot close the span, pipes escaped (tables split on them even inside code), line breaks
+/// as spaces.
+pub fn code_span(text: &str) -> String {
+    let one_line = text.trim().replace(['\n', '\r'], " ").replace('|', "\\|");
+    let ticks = "`".repeat(longest_backtick_run(&one_line) + 1);
+    let pad = if one_line.starts_with('`') || one_line.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{one_line}{pad}{ticks}")
+}
+
+/// The code fence language for an Atomic Red Team executor name.
+pub fn executor_language(executor: &str) -> String {
+    let language = match executor {
+        "command_prompt" => "bat",
+        "powershell" => "powershell",
+        "sh" | "bash" => "sh",
+        _ => "text",
+    };
+    language.to_string()
 }
 
 /// Registers the Markdown filters on `tera`.
 pub fn register_filters(tera: &mut Tera) {
+    tera.register_filter("code", string_filter(code_span));
+    tera.register_filter("executor_language", string_filter(executor_language));
     tera.register_filter("text", string_filter(escape_text));
     tera.register_filter("cell", string_filter(escape_cell));
     tera.register_filter("url", string_filter(escape_url));
@@ -109,6 +136,13 @@ mod tests {
     #[test]
     fn markdown_syntax_is_shown_literally() {
         assert_eq!(escape_text("*x* [y](z) `c`"), "\\*x\\* \\[y\\](z) \\`c\\`");
+    }
+
+    #[test]
+    fn a_code_span_in_a_cell_keeps_its_row_and_its_backticks() {
+        assert_eq!(code_span("a|b"), "`a\\|b`");
+        assert_eq!(code_span("x ` y"), "``x ` y``");
+        assert_eq!(code_span("`x"), "`` `x ``");
     }
 
     #[test]

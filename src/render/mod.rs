@@ -71,7 +71,10 @@ impl Templates {
     pub fn render(&self, template: &str, view: &impl Serialize) -> anyhow::Result<String> {
         let mut context = tera::Context::new();
         context.insert("page", view);
-        self.tera.render(template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))
+        let text =
+            self.tera.render(template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
+        // A template may open with a comment line; the page starts at its first content.
+        Ok(text.trim_start_matches('\n').to_string())
     }
 }
 

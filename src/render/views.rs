@@ -121,18 +121,25 @@ impl Context<'_> {
         self.attack.technique(id).map(|t| t.name.as_str())
     }
 
-    /// Links to the local tactic pages for `ids`.
+    /// Links to the tactics `ids`: this catalog's page when it has one, else attack.mitre.org.
     pub fn tactic_pages(&self, ids: &[String]) -> Vec<Link> {
-        ids.iter()
-            .map(|id| Link { text: self.tactic_text(id), url: self.page(Folders::ATTACK, id) })
-            .collect()
+        let local = |id: &String| self.catalog.tactics.iter().any(|p| &p.id == id);
+        let url = |id: &String| match local(id) {
+            true => self.page(Folders::ATTACK, id),
+            false => self.attack.tactic(id).map(|t| t.url()).unwrap_or_default(),
+        };
+        ids.iter().map(|id| Link { text: self.tactic_text(id), url: url(id) }).collect()
     }
 
-    /// Links to the local technique pages for `ids`.
+    /// Links to the techniques `ids`: this catalog's page when it has one, else
+    /// attack.mitre.org.
     pub fn technique_pages(&self, ids: &[String]) -> Vec<Link> {
-        ids.iter()
-            .map(|id| Link { text: self.technique_text(id), url: self.page(Folders::ATTACK, id) })
-            .collect()
+        let local = |id: &String| self.catalog.techniques.iter().any(|p| &p.id == id);
+        let url = |id: &String| match local(id) {
+            true => self.page(Folders::ATTACK, id),
+            false => self.attack.technique(id).map(|t| t.url()).unwrap_or_default(),
+        };
+        ids.iter().map(|id| Link { text: self.technique_text(id), url: url(id) }).collect()
     }
 
     /// `TA0003: Persistence`.
