@@ -59,7 +59,11 @@ pub fn find_yaml_files(roots: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> 
     for root in roots {
         for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
             match entry {
-                Ok(entry) if entry.file_type().is_file() && is_yaml(entry.path()) => {
+                // A file named on its own is read whatever its name; inside folders, by name.
+                Ok(entry)
+                    if entry.file_type().is_file()
+                        && (entry.depth() == 0 || is_yaml(entry.path())) =>
+                {
                     files.push(entry.into_path())
                 }
                 Ok(_) => {}
@@ -86,7 +90,8 @@ fn walk_error(err: &walkdir::Error) -> String {
 }
 
 fn is_yaml(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| YAML_EXTENSIONS.contains(&e))
+    let extension = path.extension().and_then(|e| e.to_str());
+    extension.is_some_and(|e| YAML_EXTENSIONS.iter().any(|y| e.eq_ignore_ascii_case(y)))
 }
 
 /// Reads `paths` in parallel. Files that cannot be read, or are not UTF-8, become
@@ -182,6 +187,24 @@ fn yaml_message(err: &serde_yaml::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_extensions_are_matched_in_any_case() {
+        assert!(is_yaml(Path::new("a/RULE.YML")));
+        assert!(is_yaml(Path::new("a/rule.Yaml")));
+        assert!(!is_yaml(Path::new("a/rule.yml.txt")));
+    }
+
+    #[test]
+    fn a_file_named_on_its_own_is_read_whatever_its_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rule.txt");
+        std::fs::write(&file, "title: x\n").unwrap();
+        std::fs::write(dir.path().join("other.txt"), "title: y\n").unwrap();
+        let mut diagnostics = Vec::new();
+        assert_eq!(find_yaml_files(&[file.clone()], &mut diagnostics), vec![file]);
+        assert!(find_yaml_files(&[dir.path().to_path_buf()], &mut diagnostics).is_empty());
+    }
 
     #[test]
     fn documents_keep_their_first_line() {

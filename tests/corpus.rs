@@ -121,13 +121,14 @@ fn every_rule_file_has_a_page_or_a_diagnostic(
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.file.display().to_string())
         .collect();
+    let shown = |f: &PathBuf| catalog::shown_path(&sources.rules, f);
     let lost: Vec<String> = files
         .iter()
-        .map(|f| f.display().to_string())
         .filter(|f| {
-            !with_page.contains(&detcat::render::markdown::escape_cell(f))
-                && !with_diagnostic.contains(f)
+            !with_page.contains(&detcat::render::markdown::escape_cell(&shown(f)))
+                && !with_diagnostic.contains(&f.display().to_string())
         })
+        .map(|f| f.display().to_string())
         .collect();
     assert!(
         lost.is_empty(),

@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 use crate::entities::{DataNeeded, Enrichment, LoggingPolicy, Trigger};
 use crate::sigma::{RuleFile, RuleSet};
 
-pub use sources::{load_sources, SourceDirs, Sources};
+pub use sources::{load_sources, shown_path, SourceDirs, Sources};
 pub use tags::{RuleAttack, TechniqueTag};
 
 /// Links from one entity to others, by index (or ATT&CK id).
@@ -98,6 +98,8 @@ pub struct AttackPage {
 /// The linked model.
 #[derive(Debug, Default)]
 pub struct Catalog {
+    /// The rule folders (or files) that were read, as given.
+    pub rule_roots: Vec<PathBuf>,
     /// Rule files with at least one rule, in path order.
     pub rules: Vec<Entry<RulePage>>,
     /// Data Needed entries.
@@ -118,7 +120,11 @@ pub struct Catalog {
 
 /// Links `sources` into a catalog.
 pub fn link(sources: Sources, attack: &Attack) -> Catalog {
-    let mut catalog = Catalog { diagnostics: sources.diagnostics, ..Catalog::default() };
+    let mut catalog = Catalog {
+        rule_roots: sources.rule_roots,
+        diagnostics: sources.diagnostics,
+        ..Catalog::default()
+    };
     let rule_files: Vec<RuleFile> = sources.rules.into_iter().filter(|f| f.set.is_some()).collect();
     catalog.rules = entries(
         "rule",

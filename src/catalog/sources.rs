@@ -1,6 +1,6 @@
 //! Sources: every file of every kind, read and parsed in parallel into its file mirror.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -27,6 +27,8 @@ pub struct SourceDirs {
 /// Every source, parsed, before linking.
 #[derive(Debug, Default)]
 pub struct Sources {
+    /// The rule folders (or files) that were read, as given.
+    pub rule_roots: Vec<PathBuf>,
     /// Rule files, in path order.
     pub rules: Vec<RuleFile>,
     /// Data Needed entries.
@@ -54,7 +56,7 @@ impl Sources {
 
 /// Reads and parses everything under `dirs`. `progress` is called once per file parsed.
 pub fn load_sources(dirs: &SourceDirs, progress: &(dyn Fn() + Sync)) -> Sources {
-    let mut sources = Sources::default();
+    let mut sources = Sources { rule_roots: dirs.rules.clone(), ..Sources::default() };
     let rule_files = read_kind(&dirs.rules, &mut sources.diagnostics);
     sources.rules = rule_files
         .par_iter()
@@ -92,4 +94,41 @@ fn parse_kind<T: Send>(dirs: &[PathBuf], parse: Parser<T>, sources: &mut Sources
         items.extend(item);
     }
     items
+}
+
+/// `path` as a page shows it: relative to the rule folder it was found in, under that
+/// folder's own name (`rules/windows/x.yml`), so that a catalog reads the same wherever it
+/// was built and never shows the build machine's folders.
+pub fn shown_path(roots: &[PathBuf], path: &Path) -> String {
+    let root = roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.components().count());
+    let shown = match root {
+        Some(root) if root.as_path() == path => path.file_name().map(PathBuf::from),
+        Some(root) => {
+            let name = root.canonicalize().ok().and_then(|r| r.file_name().map(PathBuf::from));
+            path.strip_prefix(root).ok().map(|rel| name.unwrap_or_default().join(rel))
+        }
+        None => None,
+    };
+    let shown = shown.unwrap_or_else(|| path.to_path_buf());
+    shown.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_paths_start_at_the_rule_folder_whatever_the_working_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus/rules");
+        std::fs::create_dir_all(root.join("windows")).unwrap();
+        let file = root.join("windows/a.yml");
+        assert_eq!(shown_path(&[root.clone()], &file), "rules/windows/a.yml");
+        assert_eq!(
+            shown_path(&[root.join(".")], &root.join("./windows/a.yml")),
+            "rules/windows/a.yml"
+        );
+        assert_eq!(shown_path(&[file.clone()], &file), "a.yml");
+        assert_eq!(shown_path(&[], Path::new("x/y.yml")), "x/y.yml");
+    }
 }

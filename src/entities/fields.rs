@@ -15,7 +15,7 @@ use serde_yaml::{Mapping, Value};
 use crate::diag::Diagnostic;
 use crate::load::DocText;
 use crate::sigma::kind_of;
-use crate::sigma::meta::scalar_text;
+use crate::sigma::meta::{colon_text, colon_text_message, scalar_text};
 
 /// A range of file lines, `from` inclusive, `to` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +107,14 @@ impl<'a> Fields<'a> {
 
     fn string_items(&mut self, key: &str, items: &[Value]) -> Vec<String> {
         let mut texts = Vec::with_capacity(items.len());
-        for item in items.iter().filter(|item| !item.is_null()) {
-            match scalar_text(item) {
-                Some(text) => texts.push(text),
-                None => self.wrong_type(key, "a list of strings", item),
+        for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
+            if let Some(text) = scalar_text(item) {
+                texts.push(text);
+            } else if let Some(text) = colon_text(item) {
+                self.warn(key, "wrong-type", colon_text_message(key, index, &text));
+                texts.push(text);
+            } else {
+                self.wrong_type(key, "a list of strings", item);
             }
         }
         texts

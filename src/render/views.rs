@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::attack::{Attack, Tag};
 use crate::build::DocQueries;
-use crate::catalog::{AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
+use crate::catalog::{shown_path, AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
 use crate::diag::Diagnostic;
 use crate::sigma::RuleSet;
 
@@ -296,7 +296,7 @@ pub fn rule_view(
             RuleSet::Correlation { .. } => "correlation",
         },
         title: meta.title.clone(),
-        file: entry.item.file.path.display().to_string(),
+        file: shown_path(&cx.catalog.rule_roots, &entry.item.file.path),
         id: meta.id.clone(),
         description: meta.description.clone(),
         status: meta.status.clone(),

@@ -231,6 +231,7 @@ mod tests {
 
 #[cfg(test)]
 mod file_tests {
+    use crate::diag::Severity;
     use crate::load::SourceFile;
     use crate::sigma::{parse_file, RuleSet};
 
@@ -239,6 +240,35 @@ mod file_tests {
     }
 
     const DETECTION: &str = "detection:\n  sel:\n    A: 1\n  condition: sel\n";
+
+    // A `detection` that was null or a list used to give only a warning, and the file
+    // neither a page nor an error.
+    #[test]
+    fn a_detection_that_is_not_a_mapping_is_an_error() {
+        for detection in ["detection:\n", "detection: [sel, condition]\n"] {
+            let file = parse(&format!("title: t\nlogsource:\n  product: a\n{detection}"));
+            assert!(file.set.is_none());
+            let d = &file.diagnostics[0];
+            assert_eq!(
+                (d.code, d.severity, d.line),
+                ("invalid-detection", Severity::Error, Some(4))
+            );
+        }
+    }
+
+    // An unquoted `: ` turned a false positive into a mapping, reported as "found a list".
+    #[test]
+    fn a_list_item_with_an_unquoted_colon_is_kept_as_its_text() {
+        let text = format!(
+            "title: t\nlogsource:\n  product: a\n{DETECTION}falsepositives:\n  - Tools: A, B\n"
+        );
+        let file = parse(&text);
+        let rule = &file.set.as_ref().unwrap().rules()[0];
+        assert_eq!(rule.meta.falsepositives, vec!["Tools: A, B".to_string()]);
+        let d = &file.diagnostics[0];
+        assert_eq!((d.code, d.line), ("wrong-type", Some(8)));
+        assert!(d.message.contains("item 1 of `falsepositives` holds an unquoted `: `"), "{d:?}");
+    }
 
     #[test]
     fn a_global_document_reaches_every_rule_after_it() {

@@ -45,7 +45,11 @@ pub fn parse(map: &Mapping, doc: &DocText, errors: &mut Vec<SigmaError>) -> Opti
     let meta = meta::read_meta(map, doc, errors);
     let Some(body) = map.get("correlation").and_then(Value::as_mapping) else {
         let message = "`correlation` must be a mapping";
-        errors.push(SigmaError::new(doc.line_of_key("correlation"), "wrong-type", message));
+        errors.push(SigmaError::new(
+            doc.line_of_key("correlation"),
+            "invalid-correlation",
+            message,
+        ));
         return None;
     };
     let mut r = Reader { map: body, doc, errors };

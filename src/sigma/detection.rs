@@ -68,7 +68,11 @@ impl Detection {
     pub fn parse(value: &Yaml, doc: &DocText) -> Result<Detection, Vec<SigmaError>> {
         let Some(map) = value.as_mapping() else {
             let message = "`detection` must be a mapping";
-            return Err(vec![SigmaError::new(doc.line_of_key("detection"), "wrong-type", message)]);
+            return Err(vec![SigmaError::new(
+                doc.line_of_key("detection"),
+                "invalid-detection",
+                message,
+            )]);
         };
         let place = Place { doc, after: doc.line_of_key("detection").unwrap_or(0) };
         let mut errors = Vec::new();

@@ -95,14 +95,7 @@ impl Reader<'_> {
     pub fn strings(&mut self, key: &str) -> Vec<String> {
         match self.map.get(key) {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => {
-                let texts: Vec<Option<String>> = items.iter().map(scalar_text).collect();
-                if texts.iter().any(Option::is_none) {
-                    let value = &self.map[key];
-                    self.wrong_type(key, "a list of strings", value);
-                }
-                texts.into_iter().flatten().collect()
-            }
+            Some(Value::Sequence(items)) => self.string_items(key, items),
             Some(value) => match scalar_text(value) {
                 Some(text) => vec![text],
                 None => {
@@ -111,6 +104,27 @@ impl Reader<'_> {
                 }
             },
         }
+    }
+
+    fn string_items(&mut self, key: &str, items: &[Value]) -> Vec<String> {
+        let mut texts = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            if let Some(text) = scalar_text(item) {
+                texts.push(text);
+            } else if let Some(text) = colon_text(item) {
+                let message = colon_text_message(key, index, &text);
+                self.errors.push(SigmaError::new(self.doc.line_of_key(key), "wrong-type", message));
+                texts.push(text);
+            } else if !item.is_null() {
+                let message = format!(
+                    "item {} of `{key}` must be a string, found {}",
+                    index + 1,
+                    kind_of(item)
+                );
+                self.errors.push(SigmaError::new(self.doc.line_of_key(key), "wrong-type", message));
+            }
+        }
+        texts
     }
 
     fn related(&mut self) -> Vec<(String, String)> {
@@ -137,4 +151,21 @@ pub fn scalar_text(value: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// The text an author meant by a list item that YAML read as a one-entry mapping because
+/// it holds an unquoted `: ` (`- There are some: A, B`), as `key: value`.
+pub fn colon_text(value: &Value) -> Option<String> {
+    let map = value.as_mapping().filter(|m| m.len() == 1)?;
+    let (key, value) = map.iter().next()?;
+    Some(format!("{}: {}", scalar_text(key)?, scalar_text(value).unwrap_or_default()))
+}
+
+/// The message for a list item read as `key: value` text by [`colon_text`].
+pub fn colon_text_message(key: &str, index: usize, text: &str) -> String {
+    format!(
+        "item {} of `{key}` holds an unquoted `: `, so YAML reads it as a mapping; \
+         taken as the text `{text}` (quote the item)",
+        index + 1
+    )
 }
