@@ -202,7 +202,7 @@ mod tests {
         std::fs::write(&file, "title: x\n").unwrap();
         std::fs::write(dir.path().join("other.txt"), "title: y\n").unwrap();
         let mut diagnostics = Vec::new();
-        assert_eq!(find_yaml_files(&[file.clone()], &mut diagnostics), vec![file]);
+        assert_eq!(find_yaml_files(std::slice::from_ref(&file), &mut diagnostics), vec![file]);
         assert!(find_yaml_files(&[dir.path().to_path_buf()], &mut diagnostics).is_empty());
     }
 

@@ -123,12 +123,12 @@ mod tests {
         let root = dir.path().join("corpus/rules");
         std::fs::create_dir_all(root.join("windows")).unwrap();
         let file = root.join("windows/a.yml");
-        assert_eq!(shown_path(&[root.clone()], &file), "rules/windows/a.yml");
+        assert_eq!(shown_path(std::slice::from_ref(&root), &file), "rules/windows/a.yml");
         assert_eq!(
             shown_path(&[root.join(".")], &root.join("./windows/a.yml")),
             "rules/windows/a.yml"
         );
-        assert_eq!(shown_path(&[file.clone()], &file), "a.yml");
+        assert_eq!(shown_path(std::slice::from_ref(&file), &file), "a.yml");
         assert_eq!(shown_path(&[], Path::new("x/y.yml")), "x/y.yml");
     }
 }
