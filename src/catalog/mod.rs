@@ -323,14 +323,24 @@ fn resolve(
     for name in names {
         match index.get(name.trim()) {
             Some(&i) => found.push((i, name.clone())),
-            None => unknown.push(Diagnostic::warning(
-                from,
-                "unknown-reference",
-                format!("names {kind} `{name}`, which no file defines"),
-            )),
+            None => unknown.push(
+                Diagnostic::warning(
+                    from,
+                    "unknown-reference",
+                    format!("names {kind} `{name}`, which no file defines"),
+                )
+                .at(line_naming(from, name)),
+            ),
         }
     }
     found
+}
+
+/// The first line of `path` that holds `name`. The file is read again only on this rare
+/// warning path, which keeps the linked model free of source positions for every name.
+fn line_naming(path: &Path, name: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().position(|line| line.contains(name.trim())).map(|i| i + 1)
 }
 
 /// Rule → tactic and technique pages, rule → triggers (by the current technique id), and

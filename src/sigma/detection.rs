@@ -77,18 +77,22 @@ impl Detection {
         let place = Place { doc, after: doc.line_of_key("detection").unwrap_or(0) };
         let mut errors = Vec::new();
         let mut selections = Vec::new();
+        // Every identifier, also those whose definition is broken: the condition may name
+        // them, and one error about a broken selection is enough.
+        let mut names = Vec::new();
         for (key, definition) in map {
             let name = key_text(key);
             if name == "condition" || name == "timeframe" {
                 continue;
             }
+            names.push(name.clone());
             match parse_selection(&name, definition, &place) {
                 Ok(selection) => selections.push(selection),
                 Err(mut e) => errors.append(&mut e),
             }
         }
         let timeframe = map.get("timeframe").and_then(scalar_text);
-        let condition = parse_conditions(map.get("condition"), &selections, &place);
+        let condition = parse_conditions(map.get("condition"), &names, &place);
         match condition {
             Ok(condition) if errors.is_empty() => {
                 Ok(Detection { selections, condition, timeframe })
@@ -327,10 +331,9 @@ fn keyword_kind(value: &Value) -> bool {
 /// Parses the condition (string or list of strings, OR-ed).
 fn parse_conditions(
     value: Option<&Yaml>,
-    selections: &[Selection],
+    names: &[String],
     place: &Place,
 ) -> Result<Condition, SigmaError> {
-    let names: Vec<String> = selections.iter().map(|s| s.name.clone()).collect();
     let at = |code, message: String| place.error("condition", code, message);
     let texts: Vec<String> = match value {
         None | Some(Yaml::Null) => {
@@ -351,7 +354,7 @@ fn parse_conditions(
     }
     let mut parsed = Vec::new();
     for text in &texts {
-        let c = condition::parse(text, &names).map_err(|e| at(e.code, e.message))?;
+        let c = condition::parse(text, names).map_err(|e| at(e.code, e.message))?;
         parsed.push(c);
     }
     Ok(if parsed.len() == 1 { parsed.remove(0) } else { Condition::Or(parsed) })
@@ -366,6 +369,16 @@ mod tests {
         let doc = DocText { text: text.to_string(), first_line: 1 };
         let value: Yaml = serde_yaml::from_str(text).unwrap();
         Detection::parse(&value["detection"], &doc)
+    }
+
+    // A broken selection used to bring a second error: "condition names `sel`, which is
+    // not defined".
+    #[test]
+    fn a_broken_selection_gives_one_error() {
+        let errors =
+            detection("detection:\n  sel:\n    A|nosuch: 1\n  condition: sel\n").unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "unknown-modifier");
     }
 
     #[test]
