@@ -149,13 +149,10 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
         Some(path) => Config::read(path)?,
         None => Config::default(),
     };
-    let from_config = config_path.is_some();
-    let sources = if any_source {
-        require_existing(args.source_dirs())?
-    } else if from_config {
-        require_existing(config.source_dirs())?
-    } else {
-        default_dirs(cwd)?
+    let sources = match (&config_path, any_source) {
+        (Some(_), _) => require_existing(flags_over(args.source_dirs(), config.source_dirs()))?,
+        (None, true) => require_existing(args.source_dirs())?,
+        (None, false) => default_dirs(cwd)?,
     };
     let out = args.out.or(config.out).unwrap_or_else(|| cwd.join("site"));
     let templates = args.templates.or(config.templates);
@@ -163,10 +160,26 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
     Ok(BuildOptions { sources, templates, out, convert })
 }
 
+/// The folders of each kind named by flags replace that kind's folders from the
+/// configuration; the kinds no flag names keep the configuration's.
+fn flags_over(flags: SourceDirs, config: SourceDirs) -> SourceDirs {
+    let pick = |f: Vec<PathBuf>, c: Vec<PathBuf>| if f.is_empty() { c } else { f };
+    SourceDirs {
+        rules: pick(flags.rules, config.rules),
+        data_needed: pick(flags.data_needed, config.data_needed),
+        logging_policies: pick(flags.logging_policies, config.logging_policies),
+        enrichments: pick(flags.enrichments, config.enrichments),
+        triggers: pick(flags.triggers, config.triggers),
+    }
+}
+
 fn require_existing(dirs: SourceDirs) -> anyhow::Result<SourceDirs> {
     let all =
         [&dirs.rules, &dirs.data_needed, &dirs.logging_policies, &dirs.enrichments, &dirs.triggers];
     for dir in all.into_iter().flatten() {
+        if dir.is_file() {
+            bail!("source folder {} is a file, not a folder", dir.display());
+        }
         if !dir.is_dir() {
             bail!("source folder {} does not exist", dir.display());
         }

@@ -38,6 +38,33 @@ fn detcat_yml_is_read_when_no_source_flag_is_given() {
     );
 }
 
+// `--config F --rules X` used to drop every source folder of F, not only its rules.
+#[test]
+fn a_source_flag_replaces_only_its_own_kind_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture();
+    let config = format!(
+        "rules: [no-such-rules]\ndata_needed: [{}]\nout: built\n",
+        f.join("data_needed").display()
+    );
+    std::fs::write(dir.path().join("mix.yml"), config).unwrap();
+    let rules = f.join("rules");
+    let args = ["build", "--config", "mix.yml", "--rules", rules.to_str().unwrap()];
+    let (code, _, err) = detcat(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("built/rules/ps_encoded.md").is_file());
+    assert!(dir.path().join("built/data_needed").is_dir(), "the config's Data Needed stay");
+}
+
+#[test]
+fn a_file_named_as_a_source_folder_is_an_error_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yml"), "title: x\n").unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build", "--rules", "rules.yml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+}
+
 #[test]
 fn default_folders_are_used_when_nothing_is_named() {
     let dir = tempfile::tempdir().unwrap();

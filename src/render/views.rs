@@ -224,7 +224,7 @@ pub struct RuleView {
     pub kind: &'static str,
     /// The title.
     pub title: String,
-    /// The source file, as given on the command line.
+    /// The source file, relative to its rule folder and starting with that folder's name.
     pub file: String,
     /// Descriptive fields.
     pub id: Option<String>,
