@@ -105,7 +105,8 @@ fn jsonl_line(root: &Path, file: &RuleFile, queries: &Result<Vec<String>, String
 fn corpus_rules_parse_and_convert() {
     let root = corpus_root();
     if !root.is_dir() {
-        println!("skipped: no corpus at {}", root.display());
+        // Written to the stderr handle, past libtest's capture, so the skip shows.
+        let _ = writeln!(std::io::stderr(), "skipped: no corpus at {}", root.display());
         return;
     }
     let mut jsonl = std::env::var_os("DETCAT_CORPUS_JSONL")

@@ -20,7 +20,7 @@ fn corpus() -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        eprintln!("skipping: {CORPUS} is absent");
+        say!("skipping: {CORPUS} is absent");
         None
     }
 }
@@ -62,13 +62,13 @@ fn print_figures(
     report: &build::BuildReport,
     wall: std::time::Duration,
 ) {
-    eprintln!("== {name}: built in {:.2}s", wall.as_secs_f64());
-    eprintln!("pages by kind: {:?}", report.pages);
+    say!("== {name}: built in {:.2}s", wall.as_secs_f64());
+    say!("pages by kind: {:?}", report.pages);
     let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
     for d in &report.diagnostics {
         *by_code.entry((d.severity, d.code)).or_default() += 1;
     }
-    eprintln!("diagnostics by kind: {by_code:?}");
+    say!("diagnostics by kind: {by_code:?}");
     let attack = Attack::embedded();
     let catalog = catalog::link(catalog::load_sources(sources, &|| {}), &attack);
     let queries = build::convert_all(&catalog, &ConvertOptions::default());
@@ -86,14 +86,14 @@ fn print_figures(
                 *reasons.entry(r.as_ref().unwrap_err().reason.clone()).or_default() += 1;
             }
         }
-        eprintln!(
+        say!(
             "{}: {failed_files} rule files not fully convertible; reasons {reasons:?}",
             target.id()
         );
     }
     let with_dn = catalog.rules.iter().filter(|r| !r.links.data_needed.is_empty()).count();
     let with_trigger = catalog.rules.iter().filter(|r| !r.links.triggers.is_empty()).count();
-    eprintln!(
+    say!(
         "rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}",
         catalog.rules.len()
     );

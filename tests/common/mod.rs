@@ -189,3 +189,14 @@ fn anchors_of(markdown: &str) -> Vec<String> {
     }
     anchors
 }
+
+/// Prints a line past the test harness's output capture, so that a skipped corpus check and
+/// the corpus figures show in a plain `cargo test` run (libtest captures only the print
+/// macros, not writes to the stderr handle).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
