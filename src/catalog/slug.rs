@@ -82,6 +82,9 @@ mod tests {
         assert_eq!(sanitize("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(sanitize("CON"), "CON_");
         assert_eq!(sanitize("T1546.003"), "T1546.003");
+        for name in ["../../etc/passwd", "CON", "a b", ".x"] {
+            assert_eq!(sanitize(&sanitize(name)), sanitize(name), "a page name stays as named");
+        }
     }
 
     #[test]
