@@ -5,7 +5,7 @@
 //! the next ones get `-2`, `-3`, ... and a warning, so that no page overwrites another and
 //! the names do not change from one build to the next.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
@@ -38,39 +38,41 @@ pub fn stem_of(path: &Path) -> String {
     sanitize(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
-/// Gives each `(path, wanted name)` a unique page name, in order; collisions are reported.
+/// Gives each `(path, wanted name)` a unique page name, in order. Every renaming is reported
+/// with the file that holds the name, including a name that is only taken because an earlier
+/// collision produced it (`same.yml` twice, then `same-2.yml`).
 pub fn assign(
     kind: &str,
     wanted: &[(PathBuf, String)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut first_owner: HashMap<String, &Path> = HashMap::new();
+    let mut owners: HashMap<String, &Path> = HashMap::new();
     let mut names = Vec::with_capacity(wanted.len());
     for (path, name) in wanted {
-        let lower = name.to_ascii_lowercase();
-        let mut unique = name.clone();
-        let mut n = 2;
-        while !taken.insert(unique.to_ascii_lowercase()) {
-            unique = format!("{name}-{n}");
-            n += 1;
+        let unique = first_free(name, &owners);
+        if let Some(owner) = owners.get(&name.to_ascii_lowercase()) {
+            let message = format!(
+                "{kind} page name `{name}` is already used by {}; this one is `{unique}`",
+                owner.display()
+            );
+            diagnostics.push(Diagnostic::warning(path, "duplicate-page-name", message));
         }
-        match first_owner.get(&lower) {
-            Some(owner) if unique != *name => diagnostics.push(Diagnostic::warning(
-                path,
-                "duplicate-page-name",
-                format!(
-                    "{kind} page name `{name}` is already used by {}; this one is `{unique}`",
-                    owner.display()
-                ),
-            )),
-            _ => {
-                first_owner.insert(lower, path);
-            }
-        }
+        owners.insert(unique.to_ascii_lowercase(), path);
         names.push(unique);
     }
     names
+}
+
+/// `name`, or the first of `name-2`, `name-3`, ... that no one owns. Names differing only in
+/// case count as the same, since they are the same file on case-insensitive file systems.
+fn first_free(name: &str, owners: &HashMap<String, &Path>) -> String {
+    let mut unique = name.to_string();
+    let mut n = 2;
+    while owners.contains_key(&unique.to_ascii_lowercase()) {
+        unique = format!("{name}-{n}");
+        n += 1;
+    }
+    unique
 }
 
 #[cfg(test)]
@@ -99,5 +101,23 @@ mod tests {
         assert_eq!(names, ["x", "x-2", "X-3"]);
         assert_eq!(diagnostics.len(), 2);
         assert!(diagnostics[0].message.contains("a/x.yml"));
+    }
+
+    #[test]
+    fn a_name_taken_by_an_earlier_renaming_is_reported_too() {
+        // `same-2.yml` next to two `same.yml` used to become `same-2-2` without a word.
+        let wanted = vec![
+            (PathBuf::from("a/same.yml"), "same".to_string()),
+            (PathBuf::from("b/same.yml"), "same".to_string()),
+            (PathBuf::from("b/same-2.yml"), "same-2".to_string()),
+        ];
+        let mut diagnostics = Vec::new();
+        let names = assign("rule", &wanted, &mut diagnostics);
+        assert_eq!(names, ["same", "same-2", "same-2-2"]);
+        let pairs: Vec<_> =
+            diagnostics.iter().map(|d| (d.file.display().to_string(), &d.message)).collect();
+        assert_eq!(pairs.len(), 2, "{pairs:?}");
+        assert_eq!(pairs[1].0, "b/same-2.yml");
+        assert!(pairs[1].1.contains("b/same.yml"), "{}", pairs[1].1);
     }
 }
