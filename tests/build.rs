@@ -80,6 +80,22 @@ fn trigger_with_a_path_as_technique_is_left_out_and_the_rest_builds() {
     assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
 }
 
+#[test]
+fn rule_files_with_the_same_very_long_stem_both_get_a_page() {
+    // Two 251-character stems gave a 256-byte name after `-2`: "File name too long".
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    let (a, b) =
+        (format!("rules/a/{}.yml", "L".repeat(251)), format!("rules/b/{}.yml", "L".repeat(251)));
+    common::write_sources(&src, &[(&a, RULE), (&b, RULE)]);
+    let report = common::build_into(&src, &site);
+    let long = report.diagnostics.iter().filter(|d| d.code == "long-page-name").count();
+    assert_eq!(long, 2);
+    let rules = common::read_tree(&site).keys().filter(|k| k.starts_with("rules/")).count();
+    assert_eq!(rules, 2);
+    assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
+}
+
 /// The checked-in `site/` is what `cargo run --release -- build` writes from the example
 /// sources; rebuild it with `DETCAT_UPDATE_SNAPSHOTS=1 cargo test` after a change.
 #[test]
