@@ -435,6 +435,17 @@ enum IdKind {
     Campaign,
 }
 
+/// Whether `id` is shaped like an ATT&CK technique id: `T` and four digits, optionally a dot
+/// and three more (`T1546`, `T1546.003`). Upper case only; callers normalise first.
+pub fn is_technique_id(id: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let Some(rest) = id.strip_prefix('T') else { return false };
+    match rest.split_once('.') {
+        Some((base, sub)) => digits(base, 4) && digits(sub, 3),
+        None => digits(rest, 4),
+    }
+}
+
 /// Which kind of id `name` is (`TA0003`, `T1546.003`, `G0007`, `S0002`, `C0001`), or `None`
 /// when it is not shaped like an id and so may be a tactic shortname.
 fn id_kind(name: &str) -> Option<IdKind> {

@@ -1,14 +1,18 @@
 //! The output tree: safe paths, and a write that replaces the previous site only when the
 //! new one is complete.
 //!
-//! Pages are written into a temporary folder beside the output folder, which is then swapped
-//! in with two renames. An interrupted or failed build leaves the previous site as it was.
-//! A folder that holds something else than a detcat site is never replaced.
+//! Pages are written into a uniquely named staging folder beside the output folder, which is
+//! then swapped in with two renames once its marker file shows it is complete. An
+//! interrupted or failed build leaves the previous site as it was and removes its staging
+//! folder. A fixed staging name was the alternative we dropped: two builds into the same
+//! output shared it, and one deleted it while the other was writing. A folder that holds
+//! something else than a detcat site is never replaced.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
+use tempfile::TempDir;
 
 use crate::render::Page;
 
@@ -18,24 +22,14 @@ pub const MARKER: &str = ".detcat-site";
 /// Writes `pages` as the site at `out`, replacing the previous site there.
 pub fn write_site(out: &Path, pages: &[Page]) -> anyhow::Result<()> {
     check_replaceable(out)?;
-    let staging = sibling(out, "new")?;
-    remove_if_present(&staging)?;
-    std::fs::create_dir_all(&staging)
-        .with_context(|| format!("cannot create the output folder {}", staging.display()))?;
-    let written = write_pages(&staging, pages);
-    if let Err(err) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    swap_in(&staging, out)
+    let staging = beside(out, "new")?;
+    write_pages(staging.path(), pages)?;
+    check_complete(staging.path())?;
+    swap_in(staging, out)
 }
 
+/// Writes every page, then the marker: a staging folder with the marker is complete.
 fn write_pages(root: &Path, pages: &[Page]) -> anyhow::Result<()> {
-    std::fs::write(
-        root.join(MARKER),
-        "This folder is written by detcat build; it is replaced whole on every build.\n",
-    )
-    .with_context(|| format!("cannot write into {}", root.display()))?;
     pages.par_iter().try_for_each(|page| {
         let path = root.join(safe_relative(&page.path)?);
         if let Some(parent) = path.parent() {
@@ -44,7 +38,12 @@ fn write_pages(root: &Path, pages: &[Page]) -> anyhow::Result<()> {
         }
         std::fs::write(&path, &page.content)
             .with_context(|| format!("cannot write {}", path.display()))
-    })
+    })?;
+    std::fs::write(
+        root.join(MARKER),
+        "This folder is written by detcat build; it is replaced whole on every build.\n",
+    )
+    .with_context(|| format!("cannot write into {}", root.display()))
 }
 
 /// `path` when it stays inside the folder it is joined to: relative, and without `..`.
@@ -56,6 +55,12 @@ pub fn safe_relative(path: &Path) -> anyhow::Result<&Path> {
     Ok(path)
 }
 
+/// Whether `dir` holds the marker as a regular file; a folder or link of that name does not
+/// count, so a foreign folder cannot pass for a site by accident.
+fn has_marker(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
 fn check_replaceable(out: &Path) -> anyhow::Result<()> {
     if !out.exists() {
         return Ok(());
@@ -65,47 +70,60 @@ fn check_replaceable(out: &Path) -> anyhow::Result<()> {
     }
     let mut entries =
         std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?;
-    if entries.next().is_some() && !out.join(MARKER).exists() {
+    if entries.next().is_some() && !has_marker(out) {
+        let why = format!("it is not empty and was not written by detcat (no {MARKER} file in it)");
+        bail!("refusing to replace {}: {why}", out.display());
+    }
+    Ok(())
+}
+
+fn check_complete(staging: &Path) -> anyhow::Result<()> {
+    if !has_marker(staging) {
         bail!(
-            "refusing to replace {}: it is not empty and was not written by detcat (no {MARKER} in it)",
-            out.display()
+            "the new site in {} is incomplete (no {MARKER} file); it is not used",
+            staging.display()
         );
     }
     Ok(())
 }
 
-/// A hidden folder beside `out`: `.<name>.detcat-<suffix>`.
-fn sibling(out: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
+/// A new, uniquely named hidden folder beside `out`: `.<name>.detcat-<suffix>-XXXXXX`. It is
+/// removed when dropped, unless it was moved away.
+fn beside(out: &Path, suffix: &str) -> anyhow::Result<TempDir> {
     let name = out
         .file_name()
         .with_context(|| format!("the output {} has no folder name", out.display()))?;
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    Ok(parent.join(format!(".{}.detcat-{suffix}", name.to_string_lossy())))
+    tempfile::Builder::new()
+        .prefix(&format!(".{}.detcat-{suffix}-", name.to_string_lossy()))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a folder beside {}", out.display()))
 }
 
-fn remove_if_present(path: &Path) -> anyhow::Result<()> {
-    if path.exists() {
-        std::fs::remove_dir_all(path)
-            .with_context(|| format!("cannot remove {}", path.display()))?;
-    }
-    Ok(())
-}
-
-fn swap_in(staging: &Path, out: &Path) -> anyhow::Result<()> {
-    let old = sibling(out, "old")?;
-    remove_if_present(&old)?;
-    if out.exists() {
-        std::fs::rename(out, &old)
+/// Moves the previous site aside, `staging` into `out`, and removes the previous site. On
+/// failure the previous site is put back and `staging` is removed when dropped.
+fn swap_in(staging: TempDir, out: &Path) -> anyhow::Result<()> {
+    let aside = match out.exists() {
+        true => Some(beside(out, "old")?),
+        false => None,
+    };
+    let previous = aside.as_ref().map(|dir| dir.path().join("site"));
+    if let Some(previous) = &previous {
+        std::fs::rename(out, previous)
             .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
     }
-    if let Err(err) = std::fs::rename(staging, out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
+    if let Err(err) = std::fs::rename(staging.path(), out) {
+        if let Some(previous) = &previous {
+            let _ = std::fs::rename(previous, out);
         }
         return Err(err)
             .with_context(|| format!("cannot move the new site into {}", out.display()));
     }
-    remove_if_present(&old)
+    let _ = staging.keep();
+    match aside {
+        Some(dir) => dir.close().context("cannot remove the previous site"),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -137,5 +155,64 @@ mod tests {
         write_site(&out, &[page("rules/b.md")]).unwrap();
         assert!(!out.join("rules/a.md").exists());
         assert_eq!(std::fs::read_to_string(out.join("rules/b.md")).unwrap(), "rules/b.md");
+        assert_eq!(siblings(dir.path()), ["site"], "no staging or previous site is left");
+    }
+
+    fn index() -> [Page; 1] {
+        [Page { kind: "index", path: "README.md".into(), content: "x".into() }]
+    }
+
+    fn siblings(dir: &Path) -> Vec<String> {
+        let names = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name());
+        let mut names: Vec<String> = names.map(|n| n.to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_staging_folder_of_another_build_is_left_alone() {
+        // Two builds into one output shared `.site.detcat-new`; one deleted it while the
+        // other wrote, and the other swapped in a site without README.md or marker.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let other = dir.path().join(".site.detcat-new");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("README.md"), "being written").unwrap();
+        write_site(&out, &index()).unwrap();
+        assert!(other.join("README.md").exists());
+        assert!(has_marker(&out) && out.join("README.md").exists());
+        assert_eq!(siblings(dir.path()), [".site.detcat-new", "site"]);
+    }
+
+    #[test]
+    fn a_folder_named_like_the_marker_does_not_make_a_site() {
+        // A foreign folder with a `.detcat-site` subfolder used to be replaced and deleted.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(MARKER)).unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        assert!(write_site(dir.path(), &index()).is_err());
+        assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn a_staging_folder_without_the_marker_is_not_swapped_in() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_complete(dir.path()).is_err());
+        std::fs::write(dir.path().join(MARKER), "").unwrap();
+        assert!(check_complete(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_failed_write_or_swap_leaves_no_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let page = |p: &str| Page { kind: "rule", path: p.into(), content: p.into() };
+        // A file where a folder must be: `rules` is a page, so `rules/a.md` cannot be written.
+        assert!(write_site(&out, &[page("rules"), page("rules/a.md")]).is_err());
+        assert!(siblings(dir.path()).is_empty(), "{:?}", siblings(dir.path()));
+        // The swap fails when the output's folder does not exist.
+        let staging = beside(&out, "new").unwrap();
+        assert!(swap_in(staging, &dir.path().join("missing/site")).is_err());
+        assert!(siblings(dir.path()).is_empty(), "{:?}", siblings(dir.path()));
     }
 }

@@ -40,6 +40,62 @@ fn colliding_stems_and_bad_files_still_build() {
     assert_eq!(rules, 2, "both rules with the same stem get a page");
 }
 
+const RULE: &str =
+    "title: R\nlogsource: {product: windows}\ndetection:\n  s: {a: b}\n  condition: s\n";
+
+fn trigger(technique: &str) -> String {
+    format!("attack_technique: '{technique}'\ndisplay_name: x\natomic_tests: []\n")
+}
+
+#[test]
+fn trigger_with_a_path_as_technique_is_left_out_and_the_rest_builds() {
+    // `../../../etc/passwd` used to stop the whole build; `T1059/evil` wrote a page one
+    // folder too deep, with broken links.
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    let (traversal, slash, space) =
+        (trigger("../../../etc/passwd"), trigger("T1059/evil"), trigger("T1059 x"));
+    common::write_sources(
+        &src,
+        &[
+            ("rules/r.yml", RULE),
+            ("triggers/T4/T4.yaml", &traversal),
+            ("triggers/T5/T5.yaml", &slash),
+            ("triggers/T6/T6.yaml", &space),
+            ("triggers/T1059/T1059.yaml", &trigger("t1059")),
+        ],
+    );
+    let report = common::build_into(&src, &site);
+    let invalid: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "invalid-technique" && d.severity == Severity::Error)
+        .map(|d| format!("{}:{}", d.file.file_name().unwrap().to_string_lossy(), d.line.unwrap()))
+        .collect();
+    assert_eq!(invalid, ["T4.yaml:1", "T5.yaml:1", "T6.yaml:1"]);
+    let files = common::read_tree(&site);
+    let attack: Vec<&String> = files.keys().filter(|k| k.starts_with("attack/")).collect();
+    assert_eq!(attack, ["attack/T1059.md", "attack/TA0002.md"]);
+    assert!(files.contains_key("triggers/T1059.md") && files.contains_key("README.md"));
+    assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
+}
+
+#[test]
+fn rule_files_with_the_same_very_long_stem_both_get_a_page() {
+    // Two 251-character stems gave a 256-byte name after `-2`: "File name too long".
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    let (a, b) =
+        (format!("rules/a/{}.yml", "L".repeat(251)), format!("rules/b/{}.yml", "L".repeat(251)));
+    common::write_sources(&src, &[(&a, RULE), (&b, RULE)]);
+    let report = common::build_into(&src, &site);
+    let long = report.diagnostics.iter().filter(|d| d.code == "long-page-name").count();
+    assert_eq!(long, 2);
+    let rules = common::read_tree(&site).keys().filter(|k| k.starts_with("rules/")).count();
+    assert_eq!(rules, 2);
+    assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
+}
+
 /// The checked-in `site/` is what `cargo run --release -- build` writes from the example
 /// sources; rebuild it with `DETCAT_UPDATE_SNAPSHOTS=1 cargo test` after a change.
 #[test]

@@ -3,9 +3,11 @@
 //! A page is named after its source file stem (or, for triggers, the technique id). Two
 //! sources that would share a name keep it in path order: the first keeps the plain name,
 //! the next ones get `-2`, `-3`, ... and a warning, so that no page overwrites another and
-//! the names do not change from one build to the next.
+//! the names do not change from one build to the next. A name longer than [`MAX_LEN`] bytes
+//! is cut and given a hash of the whole name, with a warning, because file systems refuse
+//! names over 255 bytes and the `-2` suffix and `.md` still have to fit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
@@ -15,6 +17,9 @@ const RESERVED: [&str; 22] = [
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
+
+/// The longest page name, in bytes, before a collision suffix and the `.md` extension.
+pub const MAX_LEN: usize = 120;
 
 /// A file-name-safe version of `name`: letters, digits, `.`, `_` and `-` are kept, every
 /// other character becomes `_`; leading dots are dropped and reserved names get a `_`.
@@ -38,39 +43,67 @@ pub fn stem_of(path: &Path) -> String {
     sanitize(&path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default())
 }
 
-/// Gives each `(path, wanted name)` a unique page name, in order; collisions are reported.
+/// Gives each `(path, wanted name)` a unique page name, in order. Every renaming is reported
+/// with the file that holds the name, including a name that is only taken because an earlier
+/// collision produced it (`same.yml` twice, then `same-2.yml`).
 pub fn assign(
     kind: &str,
     wanted: &[(PathBuf, String)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut first_owner: HashMap<String, &Path> = HashMap::new();
+    let mut owners: HashMap<String, &Path> = HashMap::new();
     let mut names = Vec::with_capacity(wanted.len());
     for (path, name) in wanted {
-        let lower = name.to_ascii_lowercase();
-        let mut unique = name.clone();
-        let mut n = 2;
-        while !taken.insert(unique.to_ascii_lowercase()) {
-            unique = format!("{name}-{n}");
-            n += 1;
+        let name = &capped(kind, path, name, diagnostics);
+        let unique = first_free(name, &owners);
+        if let Some(owner) = owners.get(&name.to_ascii_lowercase()) {
+            let message = format!(
+                "{kind} page name `{name}` is already used by {}; this one is `{unique}`",
+                owner.display()
+            );
+            diagnostics.push(Diagnostic::warning(path, "duplicate-page-name", message));
         }
-        match first_owner.get(&lower) {
-            Some(owner) if unique != *name => diagnostics.push(Diagnostic::warning(
-                path,
-                "duplicate-page-name",
-                format!(
-                    "{kind} page name `{name}` is already used by {}; this one is `{unique}`",
-                    owner.display()
-                ),
-            )),
-            _ => {
-                first_owner.insert(lower, path);
-            }
-        }
+        owners.insert(unique.to_ascii_lowercase(), path);
         names.push(unique);
     }
     names
+}
+
+/// `name` when it fits in [`MAX_LEN`] bytes; else its start, cut at a character boundary, and
+/// a hash of the whole name, so that two long names with the same start stay apart.
+fn capped(kind: &str, path: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+    if name.len() <= MAX_LEN {
+        return name.to_string();
+    }
+    let suffix = format!("-{:08x}", fnv1a(name.as_bytes()) as u32);
+    let mut end = MAX_LEN - suffix.len();
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let short = format!("{}{suffix}", &name[..end]);
+    let message = format!("{kind} page name is {} bytes long; it is cut to `{short}`", name.len());
+    diagnostics.push(Diagnostic::warning(path, "long-page-name", message));
+    short
+}
+
+/// The 64-bit FNV-1a hash. `std`'s `DefaultHasher` was the alternative; its output may change
+/// between Rust releases, and page names must not.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `name`, or the first of `name-2`, `name-3`, ... that no one owns. Names differing only in
+/// case count as the same, since they are the same file on case-insensitive file systems.
+fn first_free(name: &str, owners: &HashMap<String, &Path>) -> String {
+    let mut unique = name.to_string();
+    let mut n = 2;
+    while owners.contains_key(&unique.to_ascii_lowercase()) {
+        unique = format!("{name}-{n}");
+        n += 1;
+    }
+    unique
 }
 
 #[cfg(test)]
@@ -82,6 +115,9 @@ mod tests {
         assert_eq!(sanitize("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(sanitize("CON"), "CON_");
         assert_eq!(sanitize("T1546.003"), "T1546.003");
+        for name in ["../../etc/passwd", "CON", "a b", ".x"] {
+            assert_eq!(sanitize(&sanitize(name)), sanitize(name), "a page name stays as named");
+        }
     }
 
     #[test]
@@ -96,5 +132,52 @@ mod tests {
         assert_eq!(names, ["x", "x-2", "X-3"]);
         assert_eq!(diagnostics.len(), 2);
         assert!(diagnostics[0].message.contains("a/x.yml"));
+    }
+
+    #[test]
+    fn a_name_taken_by_an_earlier_renaming_is_reported_too() {
+        // `same-2.yml` next to two `same.yml` used to become `same-2-2` without a word.
+        let wanted = vec![
+            (PathBuf::from("a/same.yml"), "same".to_string()),
+            (PathBuf::from("b/same.yml"), "same".to_string()),
+            (PathBuf::from("b/same-2.yml"), "same-2".to_string()),
+        ];
+        let mut diagnostics = Vec::new();
+        let names = assign("rule", &wanted, &mut diagnostics);
+        assert_eq!(names, ["same", "same-2", "same-2-2"]);
+        let pairs: Vec<_> =
+            diagnostics.iter().map(|d| (d.file.display().to_string(), &d.message)).collect();
+        assert_eq!(pairs.len(), 2, "{pairs:?}");
+        assert_eq!(pairs[1].0, "b/same-2.yml");
+        assert!(pairs[1].1.contains("b/same.yml"), "{}", pairs[1].1);
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_stable_hash_and_a_warning() {
+        // Two 251-byte stems became a 256-byte file name with `-2` and stopped the build.
+        let long = "L".repeat(251);
+        let other = format!("{}M", "L".repeat(250));
+        let wanted = vec![
+            (PathBuf::from("a/x.yml"), long.clone()),
+            (PathBuf::from("b/x.yml"), long),
+            (PathBuf::from("c/x.yml"), other),
+        ];
+        let mut diagnostics = Vec::new();
+        let names = assign("rule", &wanted, &mut diagnostics);
+        assert!(names.iter().all(|n| n.len() <= MAX_LEN + 2), "{names:?}");
+        assert_eq!(names[1], format!("{}-2", names[0]));
+        assert_ne!(names[0], names[2], "names with the same start stay apart");
+        assert_eq!(names, assign("rule", &wanted, &mut Vec::new()), "names are stable");
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        let long = "long-page-name";
+        assert_eq!(codes, [long, long, "duplicate-page-name", long]);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c, "the published FNV-1a value");
+    }
+
+    #[test]
+    fn a_long_name_is_cut_at_a_character_boundary() {
+        let name = "é".repeat(100);
+        let names = assign("trigger", &[(PathBuf::from("x"), name)], &mut Vec::new());
+        assert!(names[0].len() <= MAX_LEN && names[0].starts_with('é'), "{}", names[0]);
     }
 }

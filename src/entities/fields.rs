@@ -202,6 +202,12 @@ impl<'a> Fields<'a> {
         self.diagnostics.push(Diagnostic::warning(self.path, code, message).at(line));
     }
 
+    /// An error with `code` at the line of `key` (or of the mapping when `key` is not found).
+    pub fn error(&mut self, key: &str, code: &'static str, message: String) {
+        let line = self.line_or_start(key);
+        self.diagnostics.push(Diagnostic::error(self.path, code, message).at(line));
+    }
+
     fn line_or_start(&self, key: &str) -> Option<usize> {
         self.line(key).or(Some(self.span.from))
     }

@@ -7,6 +7,7 @@ use serde_yaml::Value;
 
 use super::fields::Fields;
 use super::{file_stem, parse_with};
+use crate::attack::is_technique_id;
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 use crate::sigma::meta::scalar_text;
@@ -84,34 +85,53 @@ pub struct Dependency {
     pub get_prereq_command: Option<String>,
 }
 
-/// Reads one Atomic Red Team file. `None` only when the file is not a YAML mapping.
+/// Reads one Atomic Red Team file. `None` when the file is not a YAML mapping or does not
+/// name a valid technique id, which the trigger's page is named after.
 pub fn parse_trigger(file: &SourceFile) -> (Option<Trigger>, Vec<Diagnostic>) {
-    parse_with(file, "an Atomic Red Team file", read)
+    let (trigger, diagnostics) = parse_with(file, "an Atomic Red Team file", read);
+    (trigger.flatten(), diagnostics)
 }
 
-fn read(fields: &mut Fields<'_>) -> Trigger {
-    Trigger {
+fn read(fields: &mut Fields<'_>) -> Option<Trigger> {
+    let technique = read_technique(fields);
+    let trigger = Trigger {
         path: fields.path().to_path_buf(),
-        technique: read_technique(fields),
+        technique: technique.clone().unwrap_or_default(),
         display_name: required(fields, "display_name"),
         tests: read_tests(fields),
-    }
+    };
+    technique.map(|_| trigger)
 }
 
+/// What an invalid technique id gets told.
+const NOT_AN_ID: &str = "is not a technique id such as T1059 or T1059.001; the file is left out";
+
 /// `attack_technique`, upper-cased. Atomic Red Team names each file after its technique, so
-/// the file name stands in when the field is absent, and a disagreement is reported.
-fn read_technique(fields: &mut Fields<'_>) -> String {
+/// the file name stands in when the field is absent, and a disagreement is reported. An id
+/// that is not shaped like `T1234` or `T1234.567` is an error and gives no trigger: it would
+/// name a page, and a free-form name could leave the output folder or break links.
+fn read_technique(fields: &mut Fields<'_>) -> Option<String> {
     let stem = file_stem(fields.path()).to_ascii_uppercase();
     let Some(technique) = fields.string("attack_technique") else {
+        if !is_technique_id(&stem) {
+            let message = format!("no `attack_technique`, and the file name {stem} {NOT_AN_ID}");
+            fields.error("attack_technique", "invalid-technique", message);
+            return None;
+        }
         fields.missing("attack_technique", &format!("the file name {stem} is used"));
-        return stem;
+        return Some(stem);
     };
     let technique = technique.trim().to_ascii_uppercase();
+    if !is_technique_id(&technique) {
+        let message = format!("`attack_technique` {technique:?} {NOT_AN_ID}");
+        fields.error("attack_technique", "invalid-technique", message);
+        return None;
+    }
     if technique != stem {
         let message = format!("`attack_technique` {technique} differs from the file name {stem}");
         fields.warn("attack_technique", "technique-mismatch", message);
     }
-    technique
+    Some(technique)
 }
 
 /// A string the entity needs; absent, it is reported and left empty.
@@ -217,6 +237,7 @@ fn read_dependency(fields: &mut Fields<'_>) -> Dependency {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
     use crate::entities::tests::source;
 
     const ATOMIC: &str = "\
@@ -333,5 +354,19 @@ atomic_tests:
         let (trigger, diagnostics) = parse_trigger(&source("T1003.yaml", text));
         assert_eq!(trigger.map(|t| t.technique).as_deref(), Some("T1003.001"));
         assert_eq!((diagnostics[0].code, diagnostics[0].line), ("technique-mismatch", Some(1)));
+    }
+
+    #[test]
+    fn technique_ids_that_could_name_a_path_are_refused() {
+        // `../../../etc/passwd` used to become the page attack/../../../ETC/PASSWD.md.
+        for bad in ["../../../etc/passwd", "T1059/evil", "T1059 x", "T12345", "T1059.1", "x"] {
+            let text = format!("display_name: x\natomic_tests: []\nattack_technique: '{bad}'\n");
+            let (trigger, diagnostics) = parse_trigger(&source("T1059.yaml", &text));
+            assert!(trigger.is_none(), "{bad} was accepted");
+            let found: Vec<_> = diagnostics.iter().map(|d| (d.code, d.severity, d.line)).collect();
+            assert_eq!(found, [("invalid-technique", Severity::Error, Some(3))], "{bad}");
+        }
+        let (trigger, _) = parse_trigger(&source("evil name.yaml", "display_name: x\n"));
+        assert!(trigger.is_none(), "a file name that is no technique id stands in for none");
     }
 }

@@ -16,7 +16,7 @@ use tera::Tera;
 
 use crate::attack::Attack;
 use crate::build::DocQueries;
-use crate::catalog::Catalog;
+use crate::catalog::{slug, Catalog};
 use crate::diag::{Diagnostic, Severity};
 use views::{Context, Folders, Link};
 
@@ -150,9 +150,10 @@ pub fn render_markdown(
             let root = if job.folder.is_empty() { "" } else { "../" };
             let cx = Context { catalog, attack, ext: "md", root };
             let content = (job.make)(&cx)?;
+            let file = format!("{}.md", slug::sanitize(&job.slug));
             let path = match job.folder {
-                "" => PathBuf::from(format!("{}.md", job.slug)),
-                folder => PathBuf::from(folder).join(format!("{}.md", job.slug)),
+                "" => PathBuf::from(file),
+                folder => PathBuf::from(folder).join(file),
             };
             Ok(Page { kind: job.kind, path, content })
         })

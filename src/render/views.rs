@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::attack::{Attack, Tag};
 use crate::build::DocQueries;
-use crate::catalog::{shown_path, AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
+use crate::catalog::{shown_path, slug, AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
 use crate::diag::Diagnostic;
 use crate::sigma::RuleSet;
 
@@ -52,9 +52,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The relative URL of a page.
+    /// The relative URL of a page. The slug passes through [`slug::sanitize`] here, as it
+    /// does where the page file is written, so that an id that never went through the
+    /// catalog's naming (an ATT&CK page id) can neither leave the folder nor break a link.
     pub fn page(&self, folder: &str, slug: &str) -> String {
-        format!("{}{folder}/{slug}.{}", self.root, self.ext)
+        format!("{}{folder}/{}.{}", self.root, slug::sanitize(slug), self.ext)
     }
 
     /// Links to the rules at `indices`.
@@ -563,4 +565,17 @@ fn via_revoked(cx: &Context, page: &AttackPage) -> Vec<String> {
         }
     }
     notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_url_never_leaves_its_folder() {
+        let (catalog, attack) = (Catalog::default(), Attack::embedded());
+        let cx = Context { catalog: &catalog, attack: &attack, ext: "md", root: "../" };
+        assert_eq!(cx.page(Folders::ATTACK, "../../ETC/PASSWD"), "../attack/_.._ETC_PASSWD.md");
+        assert_eq!(cx.page(Folders::ATTACK, "T1546.003"), "../attack/T1546.003.md");
+    }
 }

@@ -38,6 +38,15 @@ pub fn build_into(root: &Path, out: &Path) -> BuildReport {
     build::build(&options, &|| {}).expect("the build completes")
 }
 
+/// Writes each `(relative path, text)` under `root`, making folders as needed.
+pub fn write_sources(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 /// Every file under `root`, by relative path, with its text.
 pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
