@@ -15,7 +15,7 @@ use serde_yaml::{Mapping, Value};
 use crate::diag::Diagnostic;
 use crate::load::DocText;
 use crate::sigma::kind_of;
-use crate::sigma::meta::{colon_text, colon_text_message, scalar_text};
+use crate::sigma::meta::{scalar_text, string_list};
 
 /// A range of file lines, `from` inclusive, `to` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,30 +92,9 @@ impl<'a> Fields<'a> {
 
     /// A list of strings; a single string counts as a list of one, nulls are skipped.
     pub fn strings(&mut self, key: &str) -> Vec<String> {
-        match self.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => self.string_items(key, items),
-            Some(value) => match scalar_text(value) {
-                Some(text) => vec![text],
-                None => {
-                    self.wrong_type(key, "a list of strings", value);
-                    Vec::new()
-                }
-            },
-        }
-    }
-
-    fn string_items(&mut self, key: &str, items: &[Value]) -> Vec<String> {
-        let mut texts = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
-            if let Some(text) = scalar_text(item) {
-                texts.push(text);
-            } else if let Some(text) = colon_text(item) {
-                self.warn(key, "wrong-type", colon_text_message(key, index, &text));
-                texts.push(text);
-            } else {
-                self.wrong_type(key, "a list of strings", item);
-            }
+        let (texts, problems) = string_list(key, self.get(key));
+        for message in problems {
+            self.warn(key, "wrong-type", message);
         }
         texts
     }

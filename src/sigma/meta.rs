@@ -93,36 +93,9 @@ impl Reader<'_> {
 
     /// A list of strings; a single string counts as a list of one.
     pub fn strings(&mut self, key: &str) -> Vec<String> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => self.string_items(key, items),
-            Some(value) => match scalar_text(value) {
-                Some(text) => vec![text],
-                None => {
-                    self.wrong_type(key, "a list of strings", value);
-                    Vec::new()
-                }
-            },
-        }
-    }
-
-    fn string_items(&mut self, key: &str, items: &[Value]) -> Vec<String> {
-        let mut texts = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            if let Some(text) = scalar_text(item) {
-                texts.push(text);
-            } else if let Some(text) = colon_text(item) {
-                let message = colon_text_message(key, index, &text);
-                self.errors.push(SigmaError::new(self.doc.line_of_key(key), "wrong-type", message));
-                texts.push(text);
-            } else if !item.is_null() {
-                let message = format!(
-                    "item {} of `{key}` must be a string, found {}",
-                    index + 1,
-                    kind_of(item)
-                );
-                self.errors.push(SigmaError::new(self.doc.line_of_key(key), "wrong-type", message));
-            }
+        let (texts, problems) = string_list(key, self.map.get(key));
+        for message in problems {
+            self.errors.push(SigmaError::new(self.doc.line_of_key(key), "wrong-type", message));
         }
         texts
     }
@@ -161,8 +134,40 @@ pub fn colon_text(value: &Value) -> Option<String> {
     Some(format!("{}: {}", scalar_text(key)?, scalar_text(value).unwrap_or_default()))
 }
 
-/// The message for a list item read as `key: value` text by [`colon_text`].
-pub fn colon_text_message(key: &str, index: usize, text: &str) -> String {
+/// The strings of the list field `key` (a single string counts as a list of one, nulls are
+/// skipped), and a message for each part that is not a string. Shared by every reader of
+/// string lists, Sigma or not.
+pub fn string_list(key: &str, value: Option<&Value>) -> (Vec<String>, Vec<String>) {
+    let mut texts = Vec::new();
+    let mut problems = Vec::new();
+    match value {
+        None | Some(Value::Null) => {}
+        Some(Value::Sequence(items)) => {
+            for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
+                if let Some(text) = scalar_text(item) {
+                    texts.push(text);
+                } else if let Some(text) = colon_text(item) {
+                    problems.push(colon_text_message(key, index, &text));
+                    texts.push(text);
+                } else {
+                    let n = index + 1;
+                    problems.push(format!(
+                        "item {n} of `{key}` must be a string, found {}",
+                        kind_of(item)
+                    ));
+                }
+            }
+        }
+        Some(value) => match scalar_text(value) {
+            Some(text) => texts.push(text),
+            None => problems
+                .push(format!("`{key}` must be a list of strings, found {}", kind_of(value))),
+        },
+    }
+    (texts, problems)
+}
+
+fn colon_text_message(key: &str, index: usize, text: &str) -> String {
     format!(
         "item {} of `{key}` holds an unquoted `: `, so YAML reads it as a mapping; \
          taken as the text `{text}` (quote the item)",
