@@ -101,3 +101,12 @@ fn watcher_condition_list_with_aggregations_gives_one_watch_each() {
     let by = &second["input"]["search"]["request"]["body"]["aggs"]["by"];
     assert_eq!(by["aggs"]["agg"]["cardinality"]["field"], "Y");
 }
+
+#[test]
+fn watcher_threshold_at_u64_max_is_refused_not_wrapped() {
+    // `> 18446744073709551615` panicked on `n + 1` in debug and wrote min_doc_count 0 in release.
+    let d = "  sel:\n    A: 1\n  condition: sel | count() by U > 18446744073709551615\n";
+    let r = rule("title: Overflow\n", d);
+    let err = convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap_err();
+    assert_eq!(err.reason, "aggregation threshold out of range");
+}

@@ -108,26 +108,32 @@ impl Plan {
             (None, Some(metric)) => {
                 plan(Some(json!({ "agg": metric })), "ctx.payload.aggregations.agg.value")
             }
-            (Some(group), None) => grouped_count(group, *op, &threshold, comparison),
+            (Some(group), None) => grouped_count(group, *op, &threshold, comparison)
+                .ok_or_else(|| refuse("aggregation threshold out of range"))?,
             (Some(group), Some(metric)) => grouped_metric(group, *op, metric, comparison),
         })
     }
 }
 
-/// `count() by G`: the largest (or smallest) group's event count.
-fn grouped_count(group: &str, op: AggOp, threshold: &Json, comparison: Json) -> Plan {
+/// `count() by G`: the largest (or smallest) group's event count. `None` when `> N` needs a
+/// `min_doc_count` of N + 1 that does not fit in a u64 (no group can reach it anyway, but a
+/// wrapped-around 0 would fire on every group).
+fn grouped_count(group: &str, op: AggOp, threshold: &Json, comparison: Json) -> Option<Plan> {
     let mut terms = terms(group, op, "_count");
-    let min = threshold.as_u64().map(|n| if op == AggOp::Gt { n + 1 } else { n });
+    let min = match (threshold.as_u64(), op) {
+        (Some(n), AggOp::Gt) => Some(n.checked_add(1)?),
+        (n, _) => n,
+    };
     if let (Some(min), AggOp::Gt | AggOp::Gte | AggOp::Eq) = (min, op) {
         terms.insert("min_doc_count".into(), json!(min));
     }
-    Plan {
+    Some(Plan {
         aggs: Some(json!({ "by": { "terms": terms } })),
         location: "ctx.payload.aggregations.by.buckets.0.doc_count".into(),
         comparison,
         aggregated: true,
         grouped: true,
-    }
+    })
 }
 
 /// `count(F) by G`, `max(F) by G`, ...: the group with the largest (or smallest) metric.
