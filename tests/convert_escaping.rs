@@ -218,3 +218,19 @@ fn refusals_have_stable_reasons() {
     let near = "  a:\n    A: 1\n  b:\n    B: 1\n  condition: a | near b\n";
     assert_eq!(refusal(near, Target::Watcher), "near aggregation");
 }
+
+// `.nan` and `.inf` were written as `Count:>=.nan`, a text match on ".nan", in every target.
+#[test]
+fn non_finite_numbers_are_refused() {
+    for value in ["Count|gte: .nan", "Count: .inf", "Count: [1, -.inf]"] {
+        let detection = format!("  sel:\n    {value}\n  condition: sel\n");
+        for target in Target::ALL {
+            assert_eq!(refusal(&detection, target), "non-finite number", "{value} {target:?}");
+        }
+    }
+    assert_eq!(
+        refusal("  kw:\n    - .nan\n  condition: kw\n", Target::Lucene),
+        "non-finite number"
+    );
+    assert_eq!(kibana("  sel:\n    Count|gte: 1.5\n  condition: sel\n"), "Count:>=1.5");
+}
