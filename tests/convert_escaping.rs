@@ -234,3 +234,12 @@ fn non_finite_numbers_are_refused() {
     );
     assert_eq!(kibana("  sel:\n    Count|gte: 1.5\n  condition: sel\n"), "Count:>=1.5");
 }
+
+// An empty keyword '' in a keyword list became `*`, which matches every event.
+#[test]
+fn empty_keyword_is_refused_not_widened_to_star() {
+    let detection = "  kw:\n    - evil\n    - ''\n  condition: kw\n";
+    for target in Target::ALL {
+        assert_eq!(refusal(detection, target), "empty keyword", "{target:?}");
+    }
+}

@@ -204,6 +204,10 @@ impl Walker<'_> {
         let d = self.dialect;
         let text = match value {
             Value::Regex(re) => fill(d.keyword_regex, &[("value", &self.regex(re)?)]),
+            // An empty keyword would become `*`, every event. Dropping it with a warning was
+            // rejected: under `not` or inside an OR it changes which events match, while a
+            // refusal never prints a query that means something else.
+            Value::String(s) if s.is_empty() => return Err(self.refuse("empty keyword")),
             Value::String(s) => fill(d.keyword, &[("value", &self.keyword_text(s.clone())?)]),
             Value::Number(n) => {
                 let s = SigmaString::literal(&self.number(n)?.text);
