@@ -243,3 +243,17 @@ fn empty_keyword_is_refused_not_widened_to_star() {
         assert_eq!(refusal(detection, target), "empty keyword", "{target:?}");
     }
 }
+
+// `[[:digit:]]` was escaped into the Lucene class of the characters `[`, `:`, `d`, `i`, ...
+#[test]
+fn posix_bracket_classes_in_regex() {
+    let re = |p: &str| kibana(&format!("  sel:\n    F|re: '{p}'\n  condition: sel\n"));
+    assert_eq!(re("^[[:digit:]]+$"), "F:/[0-9]+/");
+    assert_eq!(re("^[[:alpha:]_][[:alnum:]]*$"), "F:/[A-Za-z\\_][0-9A-Za-z]*/");
+    assert_eq!(re("^[^[:xdigit:][:upper:]]$"), "F:/[^0-9A-Fa-fA-Z]/");
+    assert_eq!(re("^[[:lower:][:space:]]$"), "F:/[a-z\\ \t\n\r\u{b}\u{c}]/");
+    let posix =
+        |p: &str| refusal(&format!("  sel:\n    F|re: '{p}'\n  condition: sel\n"), Target::Lucene);
+    assert_eq!(posix("[[:^digit:]]"), "unsupported POSIX class in a regex");
+    assert_eq!(posix("[[:word:]]"), "unsupported POSIX class in a regex");
+}
