@@ -110,3 +110,16 @@ fn watcher_threshold_at_u64_max_is_refused_not_wrapped() {
     let err = convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap_err();
     assert_eq!(err.reason, "aggregation threshold out of range");
 }
+
+#[test]
+fn watcher_mail_body_field_names_cannot_open_or_close_sections() {
+    // A field `a}}{{/ctx.payload.hits.hits}}{{#b` closed the hits section of the mail body.
+    let head = "title: T\nfields:\n  - 'a}}{{/ctx.payload.hits.hits}}{{#b'\n  - '{{}}'\n  - User\n";
+    let r = rule(head, "  sel:\n    A: 1\n  condition: sel\n");
+    let (_, watch) = split(&convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap());
+    let body = watch["actions"]["send_email"]["email"]["body"].as_str().unwrap();
+    assert_eq!(body.matches("{{#").count(), 1, "{body}");
+    assert_eq!(body.matches("{{/").count(), 1, "{body}");
+    assert!(body.contains("{{_source.a/ctx.payload.hits.hits#b}}"), "{body}");
+    assert!(body.contains("User = {{_source.User}}"), "{body}");
+}

@@ -247,6 +247,7 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
                 {{/ctx.payload.aggregations.by.buckets}}\n"
             .into();
     }
+    let fields = mustache_safe(fields);
     if fields.is_empty() {
         return format!("Hits:\n{{{{#ctx.payload.hits.hits}}}}{{{{_source}}}}\n{rule}\n{{{{/ctx.payload.hits.hits}}}}");
     }
@@ -257,6 +258,13 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
         "Hits:\n{{{{#ctx.payload.hits.hits}}}}Hit on {{{{_source.@timestamp}}}}:\n{}{rule}\n{{{{/ctx.payload.hits.hits}}}}",
         lines.join("\n")
     )
+}
+
+/// The field names with `{` and `}` taken out, so that none can open or close a Mustache
+/// section of the body; names left empty are dropped.
+fn mustache_safe(fields: &[String]) -> Vec<String> {
+    let clean = |f: &String| f.chars().filter(|c| !matches!(c, '{' | '}')).collect::<String>();
+    fields.iter().map(clean).filter(|f| !f.trim().is_empty()).collect()
 }
 
 /// The watch's name: the rule id, else a slug of the title; only URL- and shell-safe
