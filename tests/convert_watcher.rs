@@ -1,6 +1,7 @@
 //! The X-Pack Watcher output: a complete `curl` command around a valid watch JSON.
 
 use detcat::convert::{convert_rule, ConvertOptions, Target};
+use detcat::diag::Severity;
 use detcat::load::{normalize_text, SourceFile};
 use detcat::sigma::{parse_file, Rule};
 use serde_json::Value;
@@ -122,4 +123,23 @@ fn watcher_mail_body_field_names_cannot_open_or_close_sections() {
     assert_eq!(body.matches("{{/").count(), 1, "{body}");
     assert!(body.contains("{{_source.a/ctx.payload.hits.hits#b}}"), "{body}");
     assert!(body.contains("User = {{_source.User}}"), "{body}");
+}
+
+#[test]
+fn watcher_refuses_a_timeframe_that_is_not_a_time_span() {
+    // `timeframe: 'abc"}'` went into the trigger interval and `now-abc"}/m`; `30` gave `now-30/m`.
+    for timeframe in ["'abc\"}'", "30", "0m", "5w", "-5m"] {
+        let text = format!(
+            "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    A: 1\n  \
+             timeframe: {timeframe}\n  condition: sel | count() by U > 5\n"
+        );
+        let file = parse_file(&SourceFile { path: "w.yml".into(), text: normalize_text(text) });
+        let warning = file.diagnostics.iter().find(|d| d.code == "timeframe");
+        let warning = warning.unwrap_or_else(|| panic!("{timeframe}: {:?}", file.diagnostics));
+        assert_eq!((warning.severity, warning.line), (Severity::Warning, Some(7)), "{timeframe}");
+        let set = file.set.expect("still a rule");
+        let rule = &set.rules()[0];
+        let err = convert_rule(rule, Target::Watcher, &ConvertOptions::default()).unwrap_err();
+        assert_eq!(err.reason, "timeframe");
+    }
 }

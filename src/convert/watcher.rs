@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value as Json};
 use super::dialect::KIBANA;
 use super::{walker, ConvertOptions, Target, Unsupported};
 use crate::sigma::condition::{AggFunction, AggOp, Aggregation, Condition};
+use crate::sigma::detection::is_timespan;
 use crate::sigma::Rule;
 
 /// The default trigger interval and search window.
@@ -25,6 +26,9 @@ const MAIL_TO: &str = "root@localhost";
 /// entries aggregate cannot be one search, so it gives one watch per entry, named `<id>`,
 /// `<id>-2`, ...
 pub fn watch(rule: &Rule, options: &ConvertOptions) -> Result<String, Unsupported> {
+    if rule.detection.timeframe().is_some_and(|t| !is_timespan(t)) {
+        return Err(Unsupported { target: Target::Watcher, reason: "timeframe".into() });
+    }
     let conditions: Vec<&Condition> = match rule.detection.condition() {
         Condition::Or(parts) if parts.iter().any(|p| matches!(p, Condition::Aggregation(..))) => {
             parts.iter().collect()

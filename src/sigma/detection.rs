@@ -45,6 +45,7 @@ pub struct Detection {
     selections: Vec<Selection>,
     condition: Condition,
     timeframe: Option<String>,
+    warnings: Vec<SigmaError>,
 }
 
 /// Where a detection's parts sit in the file, for error lines.
@@ -72,6 +73,7 @@ impl Detection {
         };
         let place = Place { doc, after: doc.line_of_key("detection").unwrap_or(0) };
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut selections = Vec::new();
         for (key, definition) in map {
             let name = key_text(key);
@@ -84,10 +86,11 @@ impl Detection {
             }
         }
         let timeframe = map.get("timeframe").and_then(scalar_text);
+        warnings.extend(timeframe_warning(timeframe.as_deref(), &place));
         let condition = parse_conditions(map.get("condition"), &selections, &place);
         match condition {
             Ok(condition) if errors.is_empty() => {
-                Ok(Detection { selections, condition, timeframe })
+                Ok(Detection { selections, condition, timeframe, warnings })
             }
             Ok(_) => Err(errors),
             Err(e) => {
@@ -140,10 +143,32 @@ impl Detection {
         self.selections.iter().flat_map(|s| s.branches.iter().flatten()).any(|i| i.field.is_none())
     }
 
-    /// `detection.timeframe`, as written.
+    /// `detection.timeframe`, as written (check it with [`is_timespan`]).
     pub fn timeframe(&self) -> Option<&str> {
         self.timeframe.as_deref()
     }
+
+    /// Problems that leave the detection usable, with their lines.
+    pub fn warnings(&self) -> &[SigmaError] {
+        &self.warnings
+    }
+}
+
+/// Whether `text` is a Sigma time span: a positive whole number and one of `s`, `m`, `h`,
+/// `d` (`30m`, `1d`).
+pub fn is_timespan(text: &str) -> bool {
+    let Some(number) = text.strip_suffix(['s', 'm', 'h', 'd']) else { return false };
+    number.bytes().all(|b| b.is_ascii_digit()) && number.parse::<u64>().is_ok_and(|n| n > 0)
+}
+
+/// A warning when `timeframe` is not a Sigma time span; targets that use it refuse the rule.
+fn timeframe_warning(timeframe: Option<&str>, place: &Place) -> Option<SigmaError> {
+    let text = timeframe.filter(|t| !is_timespan(t))?;
+    let message = format!(
+        "`timeframe: {text}` is not a time span such as 30s, 5m, 1h or 2d; \
+         targets that need it will not convert the rule"
+    );
+    Some(place.error("timeframe", "timeframe", message))
 }
 
 /// Marks the selections that the condition uses without negation.
