@@ -2,6 +2,7 @@
 //! Each asserts the exact query text, so a regression in any escape rule shows here.
 
 use detcat::convert::{convert_rule, ConvertOptions, Target};
+use detcat::diag::Severity;
 use detcat::load::{normalize_text, SourceFile};
 use detcat::sigma::{parse_file, Rule};
 
@@ -256,4 +257,28 @@ fn posix_bracket_classes_in_regex() {
         |p: &str| refusal(&format!("  sel:\n    F|re: '{p}'\n  condition: sel\n"), Target::Lucene);
     assert_eq!(posix("[[:^digit:]]"), "unsupported POSIX class in a regex");
     assert_eq!(posix("[[:word:]]"), "unsupported POSIX class in a regex");
+}
+
+// `|base64offset` without `|contains` silently gave exact matches on encoding fragments.
+#[test]
+fn base64offset_without_contains_warns_and_converts_exactly() {
+    let text = "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    A: 1\n    \
+                F|base64offset: http\n  condition: sel\n";
+    let file = parse_file(&SourceFile { path: "b.yml".into(), text: normalize_text(text.into()) });
+    let d = file.diagnostics.iter().find(|d| d.code == "base64offset-without-contains");
+    let d = d.unwrap_or_else(|| panic!("{:?}", file.diagnostics));
+    assert_eq!((d.severity, d.line), (Severity::Warning, Some(7)));
+    assert_eq!(d.file, std::path::PathBuf::from("b.yml"));
+    let set = file.set.unwrap();
+    let rule = &set.rules()[0];
+    let query = convert_rule(rule, Target::Lucene, &ConvertOptions::default()).unwrap();
+    assert_eq!(query, "A:1 AND F:(aHR0c OR h0dH OR odHRw)");
+    let with_contains =
+        rule_diagnostics("  sel:\n    F|base64offset|contains: http\n  condition: sel\n");
+    assert!(with_contains.is_empty(), "{with_contains:?}");
+}
+
+fn rule_diagnostics(detection: &str) -> Vec<detcat::diag::Diagnostic> {
+    let text = format!("title: T\nlogsource:\n  product: windows\ndetection:\n{detection}");
+    parse_file(&SourceFile { path: "t.yml".into(), text: normalize_text(text) }).diagnostics
 }

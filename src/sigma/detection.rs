@@ -80,6 +80,7 @@ impl Detection {
             if name == "condition" || name == "timeframe" {
                 continue;
             }
+            warnings.extend(base64offset_warnings(&name, definition, &place));
             match parse_selection(&name, definition, &place) {
                 Ok(selection) => selections.push(selection),
                 Err(mut e) => errors.append(&mut e),
@@ -169,6 +170,31 @@ fn timeframe_warning(timeframe: Option<&str>, place: &Place) -> Option<SigmaErro
          targets that need it will not convert the rule"
     );
     Some(place.error("timeframe", "timeframe", message))
+}
+
+/// Warnings for `base64offset` without `contains` in a selection's keys. The specification
+/// means base64offset for substrings: on its own it matches whole values exactly against
+/// fragments of an encoding, which is what it converts to, but rarely what was meant.
+fn base64offset_warnings(name: &str, def: &Yaml, place: &Place) -> Vec<SigmaError> {
+    let place = Place { doc: place.doc, after: place.line(name).unwrap_or(place.after) };
+    let maps: Vec<&serde_yaml::Mapping> = match def {
+        Yaml::Mapping(map) => vec![map],
+        Yaml::Sequence(items) => items.iter().filter_map(Yaml::as_mapping).collect(),
+        _ => Vec::new(),
+    };
+    let keys = maps.into_iter().flat_map(|m| m.keys()).map(key_text);
+    keys.filter(|key| {
+        let modifiers: Vec<&str> = key.split('|').skip(1).collect();
+        modifiers.contains(&"base64offset") && !modifiers.contains(&"contains")
+    })
+    .map(|key| {
+        let message = format!(
+            "`{key}`: base64offset without contains matches whole values against fragments \
+             of the encoding; add |contains"
+        );
+        place.error(&key, "base64offset-without-contains", message)
+    })
+    .collect()
 }
 
 /// Marks the selections that the condition uses without negation.

@@ -56,7 +56,7 @@ impl SigmaError {
 }
 
 /// Codes of problems that leave the rule usable, reported as warnings.
-pub const WARNING_CODES: [&str; 2] = ["wrong-type", "timeframe"];
+pub const WARNING_CODES: [&str; 3] = ["wrong-type", "timeframe", "base64offset-without-contains"];
 
 /// A rule's log source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
