@@ -1,9 +1,11 @@
 //! The command line: arguments, configuration, progress, and what the user sees.
 //!
 //! Output goes to two channels: diagnostics and the closing summary line on stderr, queries
-//! (for `convert`) on stdout. Exit status 0 when the command did its job, even if some
-//! sources had problems (they are reported); 1 when it could not (a folder named on the
-//! command line is missing, the output cannot be written); 2 for a usage error.
+//! (for `convert`) on stdout. `build` exits 0 when it did its job, even if some sources had
+//! problems (they are reported); `convert` exits 1 when any rule file had an error or a rule
+//! that is not convertible, after printing everything. Both exit 1 when they could not run (a
+//! folder named on the command line is missing, the output cannot be written); 2 for a usage
+//! error.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,7 +76,7 @@ pub struct ConvertArgs {
     #[arg(required = true, value_name = "RULE_OR_DIR")]
     pub paths: Vec<PathBuf>,
     /// Target query language.
-    #[arg(short, long, value_parser = parse_target)]
+    #[arg(short, long, value_parser = parse_target, help = target_help())]
     pub target: Target,
     /// One JSON object per rule file: {"path", "id", "title", "ok", "queries", "error"}.
     #[arg(long)]
@@ -93,6 +95,13 @@ impl BuildArgs {
     }
 }
 
+/// The `--target` help, listing the targets from [`Target::ALL`].
+fn target_help() -> String {
+    let targets: Vec<String> =
+        Target::ALL.iter().map(|t| format!("{} ({})", t.id(), t.display_name())).collect();
+    format!("Target query language: {}", targets.join(", "))
+}
+
 fn parse_target(id: &str) -> Result<Target, String> {
     Target::from_id(id).ok_or_else(|| {
         let ids: Vec<&str> = Target::ALL.iter().map(|t| t.id()).collect();
@@ -108,7 +117,8 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => run_convert(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("detcat: error: {err:#}");
             ExitCode::FAILURE
@@ -116,13 +126,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_build(args: BuildArgs) -> anyhow::Result<()> {
+fn run_build(args: BuildArgs) -> anyhow::Result<bool> {
     let options = build_options(args, Path::new(""))?;
     let bar = progress_bar();
     let report = build::build(&options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     print_report(&report, &options.out);
-    Ok(())
+    Ok(true)
 }
 
 fn progress_bar() -> ProgressBar {
@@ -234,7 +244,10 @@ pub fn summary_line(report: &BuildReport, out: &Path) -> String {
     )
 }
 
-fn run_convert(args: ConvertArgs) -> anyhow::Result<()> {
+/// Converts every rule file named on the command line and prints the queries. Returns
+/// whether everything converted: `false` when a file had an error or a rule that is not
+/// convertible (all of it is still printed).
+fn run_convert(args: ConvertArgs) -> anyhow::Result<bool> {
     let mut diagnostics = Vec::new();
     for path in &args.paths {
         if !path.exists() {
@@ -247,58 +260,109 @@ fn run_convert(args: ConvertArgs) -> anyhow::Result<()> {
     let options = ConvertOptions::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let mut all_ok = true;
     for file in &sources {
         let parsed = sigma::parse_file(file);
-        let line = convert_file(&parsed, args.target, &options, args.json);
+        let converted = convert_file(&parsed, args.target, &options);
+        all_ok &= converted.ok;
+        let line = if args.json { converted.json_line(&parsed) } else { converted.text(&parsed) };
         writeln!(out, "{line}").context("cannot write to standard output")?;
         diagnostics.extend(parsed.diagnostics);
     }
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error && !args.json) {
-        eprintln!("{d}");
+    all_ok &= !diagnostics.iter().any(|d| d.severity == Severity::Error);
+    if !args.json {
+        diagnostics.iter().for_each(|d| eprintln!("{d}"));
     }
-    Ok(())
+    Ok(all_ok)
 }
 
-fn convert_file(
-    file: &sigma::RuleFile,
-    target: Target,
-    options: &ConvertOptions,
-    json: bool,
-) -> String {
-    let rules = file.set.as_ref().map(|s| s.rules()).unwrap_or_default();
-    let results: Vec<Result<String, convert::Unsupported>> =
-        rules.iter().map(|rule| convert::convert_rule(rule, target, options)).collect();
-    let queries: Vec<&String> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let errors: Vec<String> =
-        results.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
+/// What converting one rule file gave, document by document.
+struct Converted {
+    /// One entry per document, in file order: the correlation first, then its rules.
+    results: Vec<(String, Result<String, convert::Unsupported>)>,
+    /// The file's parse errors.
+    parse_errors: Vec<String>,
+    /// Every document converted and nothing failed to parse.
+    ok: bool,
+}
+
+fn convert_file(file: &sigma::RuleFile, target: Target, options: &ConvertOptions) -> Converted {
+    let mut results = Vec::new();
+    if let Some(sigma::RuleSet::Correlation { correlation, rules }) = &file.set {
+        let bases: Vec<&sigma::Rule> =
+            rules.iter().filter(|r| correlation.rules.iter().any(|n| names(r, n))).collect();
+        let result = convert::convert_correlation(correlation, &bases, target, options);
+        results.push((document_label(&correlation.meta), result));
+    }
+    for rule in file.set.as_ref().map(|s| s.rules()).unwrap_or_default() {
+        results.push((document_label(&rule.meta), convert::convert_rule(rule, target, options)));
+    }
     let parse_errors: Vec<String> = file
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .map(Diagnostic::to_string)
         .collect();
-    let error = errors.iter().chain(&parse_errors).cloned().collect::<Vec<_>>().join("; ");
-    let meta = file.set.as_ref().map(|s| s.meta());
-    if json {
+    let ok =
+        !results.is_empty() && results.iter().all(|(_, r)| r.is_ok()) && parse_errors.is_empty();
+    Converted { results, parse_errors, ok }
+}
+
+/// Whether a correlation's `rules` entry `name` is this rule's id or name.
+fn names(rule: &sigma::Rule, name: &str) -> bool {
+    rule.meta.id.as_deref() == Some(name) || rule.meta.name.as_deref() == Some(name)
+}
+
+/// How an error names its document: the title, else the id.
+fn document_label(meta: &sigma::Meta) -> String {
+    match (meta.title.trim(), meta.id.as_deref()) {
+        ("", Some(id)) => format!("rule {id}"),
+        ("", None) => "untitled rule".into(),
+        (title, _) => format!("`{title}`"),
+    }
+}
+
+impl Converted {
+    fn queries(&self) -> Vec<&String> {
+        self.results.iter().filter_map(|(_, r)| r.as_ref().ok()).collect()
+    }
+
+    /// Every conversion and parse error, joined with `; `.
+    fn error(&self) -> String {
+        let refusals = self.results.iter().filter_map(|(label, r)| match r {
+            Err(e) => Some(format!("{label}: {e}")),
+            Ok(_) => None,
+        });
+        refusals.chain(self.parse_errors.iter().cloned()).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The `--json` line; its shape is read by other tools, so it does not change.
+    fn json_line(&self, file: &sigma::RuleFile) -> String {
+        let meta = file.set.as_ref().map(|s| s.meta());
+        let error = self.error();
         let value = serde_json::json!({
             "path": file.path.display().to_string(),
             "id": meta.and_then(|m| m.id.clone()),
             "title": meta.map(|m| m.title.clone()),
-            "ok": !queries.is_empty() && errors.is_empty(),
-            "queries": queries,
+            "ok": self.ok,
+            "queries": self.queries(),
             "error": if error.is_empty() { None } else { Some(error) },
         });
-        return value.to_string();
+        value.to_string()
     }
-    let mut text = format!("# {}", file.path.display());
-    for result in &results {
-        match result {
-            Ok(q) => text.push_str(&format!("\n{q}")),
-            Err(e) => text.push_str(&format!("\n# {e}")),
+
+    /// The plain output: a `#` line naming the file, then a query or a `#` note per document.
+    fn text(&self, file: &sigma::RuleFile) -> String {
+        let mut text = format!("# {}", file.path.display());
+        for (label, result) in &self.results {
+            match result {
+                Ok(q) => text.push_str(&format!("\n{q}")),
+                Err(e) => text.push_str(&format!("\n# {label}: {e}")),
+            }
         }
+        if self.results.is_empty() {
+            text.push_str(&format!("\n# no rule: {}", self.error()));
+        }
+        text
     }
-    if rules.is_empty() {
-        text.push_str(&format!("\n# no rule: {error}"));
-    }
-    text
 }

@@ -95,3 +95,55 @@ fn an_unknown_target_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown target `nosuch`"), "{err}");
 }
+
+fn repo_rule(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path).to_str().unwrap().to_string()
+}
+
+#[test]
+fn convert_reports_a_correlation_as_not_convertible() {
+    // The correlation's id and title came with ok:true and only the base rule's query.
+    let file = repo_rule("rules/windows/win_correlation_bruteforce.yml");
+    let (code, out, _) = detcat(Path::new("."), &["convert", &file, "-t", "lucene", "--json"]);
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(line["ok"], false);
+    assert_eq!(line["queries"].as_array().unwrap().len(), 1);
+    let error = line["error"].as_str().unwrap();
+    assert!(error.contains("`Many Failed Logons For One Account From One Address`"), "{error}");
+    assert!(error.contains("not convertible to Kibana: correlation rules"), "{error}");
+    assert_eq!(code, 1);
+    for target in ["lucene", "watcher", "graylog"] {
+        let (_, out, _) = detcat(Path::new("."), &["convert", &file, "-t", target]);
+        assert!(out.contains(": correlation rules\n"), "{target}: {out}");
+    }
+}
+
+#[test]
+fn convert_exits_1_when_a_rule_fails_and_0_when_all_convert() {
+    // Parse errors and refusals were printed, but the exit status was always 0.
+    let dir = std::env::temp_dir().join(format!("detcat-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let head = "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n";
+    std::fs::write(dir.join("bad.yml"), format!("{head}    A|nosuch: 1\n  condition: sel\n"))
+        .unwrap();
+    std::fs::write(dir.join("refused.yml"), format!("{head}    A|cased: x\n  condition: sel\n"))
+        .unwrap();
+    let good = fixture().join("rules");
+    let run =
+        |path: &Path| detcat(Path::new("."), &["convert", path.to_str().unwrap(), "-t", "lucene"]);
+    for name in ["bad.yml", "refused.yml"] {
+        let (code, out, _) = run(&dir.join(name));
+        assert_eq!(code, 1, "{name}: {out}");
+        assert!(out.starts_with("# "), "{name}: {out}");
+    }
+    assert_eq!(run(&good).0, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn convert_help_lists_the_targets() {
+    let (_, out, _) = detcat(Path::new("."), &["convert", "--help"]);
+    for target in ["lucene (Kibana)", "watcher (X-Pack Watcher)", "graylog (Graylog)"] {
+        assert!(out.contains(target), "{out}");
+    }
+}

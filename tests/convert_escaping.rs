@@ -2,6 +2,7 @@
 //! Each asserts the exact query text, so a regression in any escape rule shows here.
 
 use detcat::convert::{convert_rule, ConvertOptions, Target};
+use detcat::diag::Severity;
 use detcat::load::{normalize_text, SourceFile};
 use detcat::sigma::{parse_file, Rule};
 
@@ -217,4 +218,67 @@ fn refusals_have_stable_reasons() {
     assert_eq!(refusal(agg, Target::Graylog), "aggregation (| count)");
     let near = "  a:\n    A: 1\n  b:\n    B: 1\n  condition: a | near b\n";
     assert_eq!(refusal(near, Target::Watcher), "near aggregation");
+}
+
+// `.nan` and `.inf` were written as `Count:>=.nan`, a text match on ".nan", in every target.
+#[test]
+fn non_finite_numbers_are_refused() {
+    for value in ["Count|gte: .nan", "Count: .inf", "Count: [1, -.inf]"] {
+        let detection = format!("  sel:\n    {value}\n  condition: sel\n");
+        for target in Target::ALL {
+            assert_eq!(refusal(&detection, target), "non-finite number", "{value} {target:?}");
+        }
+    }
+    assert_eq!(
+        refusal("  kw:\n    - .nan\n  condition: kw\n", Target::Lucene),
+        "non-finite number"
+    );
+    assert_eq!(kibana("  sel:\n    Count|gte: 1.5\n  condition: sel\n"), "Count:>=1.5");
+}
+
+// An empty keyword '' in a keyword list became `*`, which matches every event.
+#[test]
+fn empty_keyword_is_refused_not_widened_to_star() {
+    let detection = "  kw:\n    - evil\n    - ''\n  condition: kw\n";
+    for target in Target::ALL {
+        assert_eq!(refusal(detection, target), "empty keyword", "{target:?}");
+    }
+}
+
+// `[[:digit:]]` was escaped into the Lucene class of the characters `[`, `:`, `d`, `i`, ...
+#[test]
+fn posix_bracket_classes_in_regex() {
+    let re = |p: &str| kibana(&format!("  sel:\n    F|re: '{p}'\n  condition: sel\n"));
+    assert_eq!(re("^[[:digit:]]+$"), "F:/[0-9]+/");
+    assert_eq!(re("^[[:alpha:]_][[:alnum:]]*$"), "F:/[A-Za-z\\_][0-9A-Za-z]*/");
+    assert_eq!(re("^[^[:xdigit:][:upper:]]$"), "F:/[^0-9A-Fa-fA-Z]/");
+    assert_eq!(re("^[[:lower:][:space:]]$"), "F:/[a-z\\ \t\n\r\u{b}\u{c}]/");
+    let posix =
+        |p: &str| refusal(&format!("  sel:\n    F|re: '{p}'\n  condition: sel\n"), Target::Lucene);
+    assert_eq!(posix("[[:^digit:]]"), "unsupported POSIX class in a regex");
+    assert_eq!(posix("[[:word:]]"), "unsupported POSIX class in a regex");
+}
+
+// `|base64offset` without `|contains` silently gave exact matches on encoding fragments.
+#[test]
+fn base64offset_without_contains_warns_and_converts_exactly() {
+    let text = "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    A: 1\n    \
+                F|base64offset: http\n  condition: sel\n";
+    let file = parse_file(&SourceFile { path: "b.yml".into(), text: normalize_text(text.into()) });
+    let d = file.diagnostics.iter().find(|d| d.code == "base64offset-without-contains");
+    let d = d.unwrap_or_else(|| panic!("{:?}", file.diagnostics));
+    assert_eq!((d.severity, d.line), (Severity::Warning, Some(7)));
+    assert_eq!(d.file, std::path::PathBuf::from("b.yml"));
+    let set = file.set.unwrap();
+    let rule = &set.rules()[0];
+    let query = convert_rule(rule, Target::Lucene, &ConvertOptions::default()).unwrap();
+    assert_eq!(query, "A:1 AND F:(aHR0c OR h0dH OR odHRw)");
+    let with_contains =
+        rule_diagnostics("  sel:\n    F|base64offset|contains: http\n  condition: sel\n");
+    assert!(with_contains.is_empty(), "{with_contains:?}");
+}
+
+fn rule_diagnostics(detection: &str) -> Vec<detcat::diag::Diagnostic> {
+    let text = format!("title: T\nlogsource:\n  product: windows\ndetection:\n{detection}");
+    parse_file(&SourceFile { path: "t.yml".into(), text: normalize_text(text) }).diagnostics
 }

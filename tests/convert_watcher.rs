@@ -1,6 +1,7 @@
 //! The X-Pack Watcher output: a complete `curl` command around a valid watch JSON.
 
 use detcat::convert::{convert_rule, ConvertOptions, Target};
+use detcat::diag::Severity;
 use detcat::load::{normalize_text, SourceFile};
 use detcat::sigma::{parse_file, Rule};
 use serde_json::Value;
@@ -100,4 +101,45 @@ fn watcher_condition_list_with_aggregations_gives_one_watch_each() {
     let (_, second) = split(commands[1]);
     let by = &second["input"]["search"]["request"]["body"]["aggs"]["by"];
     assert_eq!(by["aggs"]["agg"]["cardinality"]["field"], "Y");
+}
+
+#[test]
+fn watcher_threshold_at_u64_max_is_refused_not_wrapped() {
+    // `> 18446744073709551615` panicked on `n + 1` in debug and wrote min_doc_count 0 in release.
+    let d = "  sel:\n    A: 1\n  condition: sel | count() by U > 18446744073709551615\n";
+    let r = rule("title: Overflow\n", d);
+    let err = convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap_err();
+    assert_eq!(err.reason, "aggregation threshold out of range");
+}
+
+#[test]
+fn watcher_mail_body_field_names_cannot_open_or_close_sections() {
+    // A field `a}}{{/ctx.payload.hits.hits}}{{#b` closed the hits section of the mail body.
+    let head = "title: T\nfields:\n  - 'a}}{{/ctx.payload.hits.hits}}{{#b'\n  - '{{}}'\n  - User\n";
+    let r = rule(head, "  sel:\n    A: 1\n  condition: sel\n");
+    let (_, watch) = split(&convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap());
+    let body = watch["actions"]["send_email"]["email"]["body"].as_str().unwrap();
+    assert_eq!(body.matches("{{#").count(), 1, "{body}");
+    assert_eq!(body.matches("{{/").count(), 1, "{body}");
+    assert!(body.contains("{{_source.a/ctx.payload.hits.hits#b}}"), "{body}");
+    assert!(body.contains("User = {{_source.User}}"), "{body}");
+}
+
+#[test]
+fn watcher_refuses_a_timeframe_that_is_not_a_time_span() {
+    // `timeframe: 'abc"}'` went into the trigger interval and `now-abc"}/m`; `30` gave `now-30/m`.
+    for timeframe in ["'abc\"}'", "30", "0m", "5w", "-5m"] {
+        let text = format!(
+            "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    A: 1\n  \
+             timeframe: {timeframe}\n  condition: sel | count() by U > 5\n"
+        );
+        let file = parse_file(&SourceFile { path: "w.yml".into(), text: normalize_text(text) });
+        let warning = file.diagnostics.iter().find(|d| d.code == "timeframe");
+        let warning = warning.unwrap_or_else(|| panic!("{timeframe}: {:?}", file.diagnostics));
+        assert_eq!((warning.severity, warning.line), (Severity::Warning, Some(7)), "{timeframe}");
+        let set = file.set.expect("still a rule");
+        let rule = &set.rules()[0];
+        let err = convert_rule(rule, Target::Watcher, &ConvertOptions::default()).unwrap_err();
+        assert_eq!(err.reason, "timeframe");
+    }
 }

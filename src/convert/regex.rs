@@ -361,10 +361,25 @@ impl Parser {
                 break;
             }
             first = false;
+            if c == '[' && self.peek() == Some(':') {
+                members.extend(self.posix_class()?);
+                continue;
+            }
             let member = if c == '\\' { self.escaped()? } else { Member::Char(c) };
             members.push(self.range_from(member)?);
         }
         Ok(Node::Class(negated, members))
+    }
+
+    /// A POSIX class such as `[:digit:]` inside a bracket expression (after its `[`), spelled
+    /// out as ASCII ranges. Lucene has no such classes and would read `[[:digit:]]` as the
+    /// characters `[`, `:`, `d`, ...; negated (`[:^digit:]`) and other names are refused.
+    fn posix_class(&mut self) -> Result<Vec<Member>, Refusal> {
+        let rest: String = self.chars[self.pos + 1..].iter().take(12).collect();
+        let Some(end) = rest.find(":]") else { return Err("regex syntax") };
+        let members = posix_members(&rest[..end]).ok_or("unsupported POSIX class in a regex")?;
+        self.pos += 1 + rest[..end].chars().count() + 2;
+        Ok(members)
     }
 
     /// `a-z` when a dash and an end follow a single character.
@@ -384,6 +399,23 @@ impl Parser {
             _ => Err("regex syntax"),
         }
     }
+}
+
+/// The ASCII members of a POSIX class name, as PCRE defines them.
+fn posix_members(name: &str) -> Option<Vec<Member>> {
+    let (digit, upper, lower) =
+        (Member::Range('0', '9'), Member::Range('A', 'Z'), Member::Range('a', 'z'));
+    Some(match name {
+        "digit" => vec![digit],
+        "alpha" => vec![upper, lower],
+        "alnum" => vec![digit, upper, lower],
+        "upper" => vec![upper],
+        "lower" => vec![lower],
+        "xdigit" => vec![digit, Member::Range('A', 'F'), Member::Range('a', 'f')],
+        "space" => SPACE.iter().map(|c| Member::Char(*c)).collect(),
+        "punct" => (' '..='~').filter(char::is_ascii_punctuation).map(Member::Char).collect(),
+        _ => return None,
+    })
 }
 
 /// Writes the tree in Lucene syntax.

@@ -11,7 +11,7 @@ use super::dialect::{fill, Dialect, Quoting, RegexFlavor};
 use super::{regex, Unsupported};
 use crate::sigma::condition::{Aggregation, Condition};
 use crate::sigma::detection::{Item, Selection};
-use crate::sigma::value::{CompareOp, Part, SigmaString, TimePart, Value};
+use crate::sigma::value::{CompareOp, Number, Part, SigmaString, TimePart, Value};
 use crate::sigma::Detection;
 
 /// A rendered part of a query.
@@ -184,7 +184,7 @@ impl Walker<'_> {
             }
             Value::Compare(op, number) => {
                 let op = d.compare_ops[compare_index(*op)];
-                let value = d.escape_value(&number.text);
+                let value = d.escape_value(&self.number(number)?.text);
                 fill(d.compare, &[("field", field), ("op", op), ("value", &value)])
             }
             Value::FieldRef { .. } => return Err(self.refuse("field reference (|fieldref)")),
@@ -204,9 +204,14 @@ impl Walker<'_> {
         let d = self.dialect;
         let text = match value {
             Value::Regex(re) => fill(d.keyword_regex, &[("value", &self.regex(re)?)]),
+            // An empty keyword would become `*`, every event. Dropping it with a warning was
+            // rejected: under `not` or inside an OR it changes which events match, while a
+            // refusal never prints a query that means something else.
+            Value::String(s) if s.is_empty() => return Err(self.refuse("empty keyword")),
             Value::String(s) => fill(d.keyword, &[("value", &self.keyword_text(s.clone())?)]),
             Value::Number(n) => {
-                fill(d.keyword, &[("value", &self.keyword_text(SigmaString::literal(&n.text))?)])
+                let s = SigmaString::literal(&self.number(n)?.text);
+                fill(d.keyword, &[("value", &self.keyword_text(s)?)])
             }
             Value::Bool(b) => {
                 let s = SigmaString::literal(&b.to_string());
@@ -229,7 +234,9 @@ impl Walker<'_> {
     fn value_text(&self, value: &Value) -> Result<String, Unsupported> {
         match value {
             Value::String(s) => self.string_text(s, self.dialect.quoting),
-            Value::Number(n) => Ok(self.dialect.unreserve(self.dialect.escape_value(&n.text))),
+            Value::Number(n) => {
+                Ok(self.dialect.unreserve(self.dialect.escape_value(&self.number(n)?.text)))
+            }
             Value::Bool(b) => Ok(b.to_string()),
             other => Err(self.refuse(format!("{} in a value list", other.kind()))),
         }
@@ -255,6 +262,15 @@ impl Walker<'_> {
             }
         }
         Ok(d.unreserve(out))
+    }
+
+    /// The number, unless it is NaN or infinite: `Count:>=.nan` would be read as text.
+    fn number<'n>(&self, number: &'n Number) -> Result<&'n Number, Unsupported> {
+        if number.is_finite() {
+            Ok(number)
+        } else {
+            Err(self.refuse("non-finite number"))
+        }
     }
 
     fn regex(&self, re: &crate::sigma::value::SigmaRegex) -> Result<String, Unsupported> {

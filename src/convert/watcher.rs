@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value as Json};
 use super::dialect::KIBANA;
 use super::{walker, ConvertOptions, Target, Unsupported};
 use crate::sigma::condition::{AggFunction, AggOp, Aggregation, Condition};
+use crate::sigma::detection::is_timespan;
 use crate::sigma::Rule;
 
 /// The default trigger interval and search window.
@@ -25,6 +26,9 @@ const MAIL_TO: &str = "root@localhost";
 /// entries aggregate cannot be one search, so it gives one watch per entry, named `<id>`,
 /// `<id>-2`, ...
 pub fn watch(rule: &Rule, options: &ConvertOptions) -> Result<String, Unsupported> {
+    if rule.detection.timeframe().is_some_and(|t| !is_timespan(t)) {
+        return Err(Unsupported { target: Target::Watcher, reason: "timeframe".into() });
+    }
     let conditions: Vec<&Condition> = match rule.detection.condition() {
         Condition::Or(parts) if parts.iter().any(|p| matches!(p, Condition::Aggregation(..))) => {
             parts.iter().collect()
@@ -108,26 +112,32 @@ impl Plan {
             (None, Some(metric)) => {
                 plan(Some(json!({ "agg": metric })), "ctx.payload.aggregations.agg.value")
             }
-            (Some(group), None) => grouped_count(group, *op, &threshold, comparison),
+            (Some(group), None) => grouped_count(group, *op, &threshold, comparison)
+                .ok_or_else(|| refuse("aggregation threshold out of range"))?,
             (Some(group), Some(metric)) => grouped_metric(group, *op, metric, comparison),
         })
     }
 }
 
-/// `count() by G`: the largest (or smallest) group's event count.
-fn grouped_count(group: &str, op: AggOp, threshold: &Json, comparison: Json) -> Plan {
+/// `count() by G`: the largest (or smallest) group's event count. `None` when `> N` needs a
+/// `min_doc_count` of N + 1 that does not fit in a u64 (no group can reach it anyway, but a
+/// wrapped-around 0 would fire on every group).
+fn grouped_count(group: &str, op: AggOp, threshold: &Json, comparison: Json) -> Option<Plan> {
     let mut terms = terms(group, op, "_count");
-    let min = threshold.as_u64().map(|n| if op == AggOp::Gt { n + 1 } else { n });
+    let min = match (threshold.as_u64(), op) {
+        (Some(n), AggOp::Gt) => Some(n.checked_add(1)?),
+        (n, _) => n,
+    };
     if let (Some(min), AggOp::Gt | AggOp::Gte | AggOp::Eq) = (min, op) {
         terms.insert("min_doc_count".into(), json!(min));
     }
-    Plan {
+    Some(Plan {
         aggs: Some(json!({ "by": { "terms": terms } })),
         location: "ctx.payload.aggregations.by.buckets.0.doc_count".into(),
         comparison,
         aggregated: true,
         grouped: true,
-    }
+    })
 }
 
 /// `count(F) by G`, `max(F) by G`, ...: the group with the largest (or smallest) metric.
@@ -241,6 +251,7 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
                 {{/ctx.payload.aggregations.by.buckets}}\n"
             .into();
     }
+    let fields = mustache_safe(fields);
     if fields.is_empty() {
         return format!("Hits:\n{{{{#ctx.payload.hits.hits}}}}{{{{_source}}}}\n{rule}\n{{{{/ctx.payload.hits.hits}}}}");
     }
@@ -251,6 +262,13 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
         "Hits:\n{{{{#ctx.payload.hits.hits}}}}Hit on {{{{_source.@timestamp}}}}:\n{}{rule}\n{{{{/ctx.payload.hits.hits}}}}",
         lines.join("\n")
     )
+}
+
+/// The field names with `{` and `}` taken out, so that none can open or close a Mustache
+/// section of the body; names left empty are dropped.
+fn mustache_safe(fields: &[String]) -> Vec<String> {
+    let clean = |f: &String| f.chars().filter(|c| !matches!(c, '{' | '}')).collect::<String>();
+    fields.iter().map(clean).filter(|f| !f.trim().is_empty()).collect()
 }
 
 /// The watch's name: the rule id, else a slug of the title; only URL- and shell-safe

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_yaml::{Mapping, Value};
 
 use super::{correlation, detection::Detection, meta, Logsource, Rule, RuleSet, SigmaError};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::DocText;
 
 /// Builds the rule set of one file from its parsed documents.
@@ -86,7 +86,7 @@ pub fn assemble(
 
 fn report(path: &Path, errors: Vec<SigmaError>, diagnostics: &mut Vec<Diagnostic>) {
     for error in errors {
-        let severity = if error.code == "wrong-type" { Severity::Warning } else { Severity::Error };
+        let severity = error.severity();
         diagnostics.push(error.into_diagnostic(path, severity));
     }
 }
@@ -183,7 +183,10 @@ pub fn read_rule(map: &Mapping, doc: &DocText, errors: &mut Vec<SigmaError>) -> 
         return None;
     };
     match Detection::parse(value, doc) {
-        Ok(detection) => Some(Rule { meta, logsource, detection, line: doc.first_line }),
+        Ok(detection) => {
+            errors.extend(detection.warnings().iter().cloned());
+            Some(Rule { meta, logsource, detection, line: doc.first_line })
+        }
         Err(mut detection_errors) => {
             errors.append(&mut detection_errors);
             None

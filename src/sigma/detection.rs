@@ -45,6 +45,7 @@ pub struct Detection {
     selections: Vec<Selection>,
     condition: Condition,
     timeframe: Option<String>,
+    warnings: Vec<SigmaError>,
 }
 
 /// Where a detection's parts sit in the file, for error lines.
@@ -76,6 +77,7 @@ impl Detection {
         };
         let place = Place { doc, after: doc.line_of_key("detection").unwrap_or(0) };
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut selections = Vec::new();
         // Every identifier, also those whose definition is broken: the condition may name
         // them, and one error about a broken selection is enough.
@@ -86,16 +88,18 @@ impl Detection {
                 continue;
             }
             names.push(name.clone());
+            warnings.extend(base64offset_warnings(&name, definition, &place));
             match parse_selection(&name, definition, &place) {
                 Ok(selection) => selections.push(selection),
                 Err(mut e) => errors.append(&mut e),
             }
         }
         let timeframe = map.get("timeframe").and_then(scalar_text);
+        warnings.extend(timeframe_warning(timeframe.as_deref(), &place));
         let condition = parse_conditions(map.get("condition"), &names, &place);
         match condition {
             Ok(condition) if errors.is_empty() => {
-                Ok(Detection { selections, condition, timeframe })
+                Ok(Detection { selections, condition, timeframe, warnings })
             }
             Ok(_) => Err(errors),
             Err(e) => {
@@ -148,10 +152,57 @@ impl Detection {
         self.selections.iter().flat_map(|s| s.branches.iter().flatten()).any(|i| i.field.is_none())
     }
 
-    /// `detection.timeframe`, as written.
+    /// `detection.timeframe`, as written (check it with [`is_timespan`]).
     pub fn timeframe(&self) -> Option<&str> {
         self.timeframe.as_deref()
     }
+
+    /// Problems that leave the detection usable, with their lines.
+    pub fn warnings(&self) -> &[SigmaError] {
+        &self.warnings
+    }
+}
+
+/// Whether `text` is a Sigma time span: a positive whole number and one of `s`, `m`, `h`,
+/// `d` (`30m`, `1d`).
+pub fn is_timespan(text: &str) -> bool {
+    let Some(number) = text.strip_suffix(['s', 'm', 'h', 'd']) else { return false };
+    number.bytes().all(|b| b.is_ascii_digit()) && number.parse::<u64>().is_ok_and(|n| n > 0)
+}
+
+/// A warning when `timeframe` is not a Sigma time span; targets that use it refuse the rule.
+fn timeframe_warning(timeframe: Option<&str>, place: &Place) -> Option<SigmaError> {
+    let text = timeframe.filter(|t| !is_timespan(t))?;
+    let message = format!(
+        "`timeframe: {text}` is not a time span such as 30s, 5m, 1h or 2d; \
+         targets that need it will not convert the rule"
+    );
+    Some(place.error("timeframe", "timeframe", message))
+}
+
+/// Warnings for `base64offset` without `contains` in a selection's keys. The specification
+/// means base64offset for substrings: on its own it matches whole values exactly against
+/// fragments of an encoding, which is what it converts to, but rarely what was meant.
+fn base64offset_warnings(name: &str, def: &Yaml, place: &Place) -> Vec<SigmaError> {
+    let place = Place { doc: place.doc, after: place.line(name).unwrap_or(place.after) };
+    let maps: Vec<&serde_yaml::Mapping> = match def {
+        Yaml::Mapping(map) => vec![map],
+        Yaml::Sequence(items) => items.iter().filter_map(Yaml::as_mapping).collect(),
+        _ => Vec::new(),
+    };
+    let keys = maps.into_iter().flat_map(|m| m.keys()).map(key_text);
+    keys.filter(|key| {
+        let modifiers: Vec<&str> = key.split('|').skip(1).collect();
+        modifiers.contains(&"base64offset") && !modifiers.contains(&"contains")
+    })
+    .map(|key| {
+        let message = format!(
+            "`{key}`: base64offset without contains matches whole values against fragments \
+             of the encoding; add |contains"
+        );
+        place.error(&key, "base64offset-without-contains", message)
+    })
+    .collect()
 }
 
 /// Marks the selections that the condition uses without negation.

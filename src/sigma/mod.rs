@@ -44,7 +44,19 @@ impl SigmaError {
     pub fn into_diagnostic(self, file: &Path, severity: Severity) -> Diagnostic {
         Diagnostic::new(file, self.code, severity, self.message).at(self.line)
     }
+
+    /// Warning for the codes in [`WARNING_CODES`], error for the others.
+    pub fn severity(&self) -> Severity {
+        if WARNING_CODES.contains(&self.code) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
 }
+
+/// Codes of problems that leave the rule usable, reported as warnings.
+pub const WARNING_CODES: [&str; 3] = ["wrong-type", "timeframe", "base64offset-without-contains"];
 
 /// A rule's log source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

@@ -218,6 +218,13 @@ impl Number {
     pub fn as_integer(&self) -> Option<i64> {
         self.text.parse().ok()
     }
+
+    /// Whether the number is finite. YAML's `.nan`, `.inf` and `-.inf` are numbers too, but no
+    /// query language has a literal for them.
+    pub fn is_finite(&self) -> bool {
+        let bare = self.text.trim_start_matches(['+', '-']).trim_start_matches('.');
+        bare.parse::<f64>().map_or(true, f64::is_finite)
+    }
 }
 
 /// A numeric comparison operator (`|lt`, `|lte`, `|gt`, `|gte`).
