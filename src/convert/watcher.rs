@@ -19,6 +19,13 @@ use crate::sigma::Rule;
 /// The default trigger interval and search window.
 const DEFAULT_WINDOW: &str = "30m";
 
+/// The event time field the search window filters on: the one Beats and ECS write.
+const TIME_FIELD: &str = "@timestamp";
+
+/// How many hits a watch without aggregation fetches, so that its mail can list them
+/// (with `size: 0`, as the 2020 converter wrote it, the mail's hit list is always empty).
+const HITS_IN_MAIL: u32 = 10;
+
 /// Where the watch's mail goes.
 const MAIL_TO: &str = "root@localhost";
 
@@ -213,11 +220,12 @@ fn watch_body(rule: &Rule, options: &ConvertOptions, query: &str, plan: &Plan) -
 }
 
 fn search_body(query: &str, window: &str, plan: &Plan) -> Json {
+    let size = if plan.aggregated { 0 } else { HITS_IN_MAIL };
     let mut body = json!({
-        "size": 0,
+        "size": size,
         "query": { "bool": {
             "must": [ { "query_string": { "query": query, "analyze_wildcard": true } } ],
-            "filter": { "range": { "timestamp": { "gte": format!("now-{window}/m") } } },
+            "filter": { "range": { TIME_FIELD: { "gte": format!("now-{window}/m") } } },
         } },
     });
     if let (Some(aggs), Some(map)) = (&plan.aggs, body.as_object_mut()) {
