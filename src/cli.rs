@@ -81,6 +81,10 @@ pub struct ConvertArgs {
     /// One JSON object per rule file: {"path", "id", "title", "ok", "queries", "error"}.
     #[arg(long)]
     pub json: bool,
+    /// Configuration file whose conversion settings apply (`watcher_indices`,
+    /// `placeholders`); default: ./detcat.yml when present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl BuildArgs {
@@ -164,9 +168,9 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
         (None, true) => require_existing(args.source_dirs())?,
         (None, false) => default_dirs(cwd)?,
     };
+    let convert = config.convert_options();
     let out = args.out.or(config.out).unwrap_or_else(|| cwd.join("site"));
     let templates = args.templates.or(config.templates);
-    let convert = ConvertOptions { watcher_indices: config.watcher_indices };
     Ok(BuildOptions { sources, templates, out, convert })
 }
 
@@ -257,7 +261,7 @@ fn run_convert(args: ConvertArgs) -> anyhow::Result<bool> {
     let files = load::find_yaml_files(&args.paths, &mut diagnostics);
     let (sources, mut problems) = load::read_files(&files);
     diagnostics.append(&mut problems);
-    let options = ConvertOptions::default();
+    let options = convert_options(args.config.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
@@ -274,6 +278,16 @@ fn run_convert(args: ConvertArgs) -> anyhow::Result<bool> {
         diagnostics.iter().for_each(|d| eprintln!("{d}"));
     }
     Ok(all_ok)
+}
+
+/// The conversion settings of `config`, or of `./detcat.yml` when there is one.
+fn convert_options(config: Option<&Path>) -> anyhow::Result<ConvertOptions> {
+    let default = Path::new(config::FILE_NAME);
+    match config {
+        Some(path) => Ok(Config::read(path)?.convert_options()),
+        None if default.is_file() => Ok(Config::read(default)?.convert_options()),
+        None => Ok(ConvertOptions::default()),
+    }
 }
 
 /// What converting one rule file gave, document by document.

@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use crate::catalog::SourceDirs;
+use crate::convert::ConvertOptions;
 
 /// The name of the configuration file looked for in the current folder.
 pub const FILE_NAME: &str = "detcat.yml";
@@ -39,6 +40,9 @@ pub struct Config {
     /// Elasticsearch indices the X-Pack watches search.
     #[serde(default)]
     pub watcher_indices: Vec<String>,
+    /// Values of `|expand` placeholders: name → values.
+    #[serde(default)]
+    pub placeholders: crate::convert::pipeline::Placeholders,
 }
 
 impl Config {
@@ -53,6 +57,14 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new(""));
         config.rebase(base);
         Ok(config)
+    }
+
+    /// The conversion settings it holds.
+    pub fn convert_options(&self) -> ConvertOptions {
+        ConvertOptions {
+            watcher_indices: self.watcher_indices.clone(),
+            placeholders: self.placeholders.clone(),
+        }
     }
 
     /// The source folders it names.

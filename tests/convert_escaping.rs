@@ -212,7 +212,8 @@ fn refusals_have_stable_reasons() {
     let r = |d: &str| refusal(&format!("  sel:\n{d}  condition: sel\n"), Target::Lucene);
     assert_eq!(r("    F|cased: x\n"), "case-sensitive match (|cased)");
     assert_eq!(r("    F|fieldref: G\n"), "field reference (|fieldref)");
-    assert_eq!(r("    F|expand: '%dir%'\n"), "placeholder (|expand)");
+    let unfilled = "placeholder %dir% (|expand) has no value in `placeholders`";
+    assert_eq!(r("    F|expand: '%dir%'\n"), unfilled);
     assert_eq!(r("    F|hour: 3\n"), "timestamp part (|hour)");
     let agg = "  sel:\n    A: 1\n  condition: sel | count() by B > 3\n";
     assert_eq!(refusal(agg, Target::Graylog), "aggregation (| count)");

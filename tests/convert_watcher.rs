@@ -55,7 +55,8 @@ fn watcher_body_is_json_whose_query_is_the_kibana_query() {
 fn watcher_uses_indices_timeframe_and_title_slug() {
     let r =
         rule("title: No Id (Here) x\n", "  sel:\n    A: 1\n  timeframe: 5m\n  condition: sel\n");
-    let options = ConvertOptions { watcher_indices: vec!["winlogbeat-*".into()] };
+    let options =
+        ConvertOptions { watcher_indices: vec!["winlogbeat-*".into()], ..Default::default() };
     let (first, watch) = split(&convert_rule(&r, Target::Watcher, &options).unwrap());
     assert!(first.ends_with("/_watcher/watch/No-Id-Here-x <<'EOF'"), "{first}");
     assert_eq!(watch["trigger"]["schedule"]["interval"], "5m");

@@ -8,6 +8,7 @@
 //! to pipelines, not to dialects.
 
 pub mod dialect;
+pub mod pipeline;
 pub mod regex;
 pub mod walker;
 pub mod watcher;
@@ -66,6 +67,8 @@ impl Target {
 pub struct ConvertOptions {
     /// Elasticsearch indices the watch searches; `*` when empty.
     pub watcher_indices: Vec<String>,
+    /// Values of `|expand` placeholders.
+    pub placeholders: pipeline::Placeholders,
 }
 
 /// Why a rule cannot be expressed in a target.
@@ -89,10 +92,11 @@ pub fn convert_rule(
     target: Target,
     options: &ConvertOptions,
 ) -> Result<String, Unsupported> {
+    let rule = pipeline::fill_placeholders(rule, &options.placeholders);
     match target {
         Target::Lucene => walker::query(&dialect::KIBANA, &rule.detection),
         Target::Graylog => walker::query(&dialect::GRAYLOG, &rule.detection),
-        Target::Watcher => watcher::watch(rule, options),
+        Target::Watcher => watcher::watch(&rule, options),
     }
 }
 

@@ -62,6 +62,11 @@ impl Walker<'_> {
         Unsupported { target: self.dialect.target, reason: reason.into() }
     }
 
+    /// An `|expand` placeholder that the configuration gives no values.
+    fn unfilled(&self, name: &str) -> Unsupported {
+        self.refuse(format!("placeholder %{name}% (|expand) has no value in `placeholders`"))
+    }
+
     fn condition(&self, condition: &Condition, negated: bool) -> Result<Expr, Unsupported> {
         match condition {
             Condition::Selection(i) => match self.selections.get(*i) {
@@ -246,8 +251,8 @@ impl Walker<'_> {
     /// escaped with the wildcards kept.
     fn string_text(&self, s: &SigmaString, quoting: Quoting) -> Result<String, Unsupported> {
         let d = self.dialect;
-        if s.has_placeholders() {
-            return Err(self.refuse("placeholder (|expand)"));
+        if let Some(name) = s.placeholder_names().next() {
+            return Err(self.unfilled(name));
         }
         if let (Some(plain), Quoting::Quoted) = (s.as_plain(), quoting) {
             return Ok(d.quote_value(&plain));
@@ -258,7 +263,7 @@ impl Walker<'_> {
                 Part::Text(t) => out.push_str(&d.escape_value(t)),
                 Part::AnyChars => out.push_str(d.many),
                 Part::OneChar => out.push_str(d.one),
-                Part::Placeholder(_) => return Err(self.refuse("placeholder (|expand)")),
+                Part::Placeholder(name) => return Err(self.unfilled(name)),
             }
         }
         Ok(d.unreserve(out))

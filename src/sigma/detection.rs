@@ -114,6 +114,12 @@ impl Detection {
         &self.selections
     }
 
+    /// Lets `f` rewrite the alternatives of every written value (a pipeline step).
+    pub fn map_values(&mut self, f: &mut dyn FnMut(&mut Vec<Value>)) {
+        let items = self.selections.iter_mut().flat_map(|s| s.branches.iter_mut().flatten());
+        items.flat_map(|item| item.values.iter_mut()).for_each(f);
+    }
+
     /// The condition tree (a condition list is one OR node).
     pub fn condition(&self) -> &Condition {
         &self.condition

@@ -93,6 +93,42 @@ impl SigmaString {
         self.parts.iter().any(|p| matches!(p, Part::AnyChars | Part::OneChar))
     }
 
+    /// The string with every `%name%` placeholder that `value_of` knows replaced by each of
+    /// its values (parsed as Sigma strings, so they may hold wildcards): one string per
+    /// combination. Placeholders `value_of` does not know stay.
+    pub fn fill_placeholders(
+        &self,
+        value_of: &dyn Fn(&str) -> Option<Vec<SigmaString>>,
+    ) -> Vec<SigmaString> {
+        let mut out = vec![SigmaString::default()];
+        for part in &self.parts {
+            let choices = match part {
+                Part::Placeholder(name) => value_of(name),
+                _ => None,
+            };
+            let choices =
+                choices.unwrap_or_else(|| vec![SigmaString { parts: vec![part.clone()] }]);
+            out = out.iter().flat_map(|done| choices.iter().map(move |c| done.joined(c))).collect();
+        }
+        out
+    }
+
+    fn joined(&self, other: &SigmaString) -> SigmaString {
+        let mut out = self.clone();
+        for part in &other.parts {
+            out.push(part.clone());
+        }
+        out
+    }
+
+    /// The names of the placeholders the string holds.
+    pub fn placeholder_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Placeholder(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
     /// Whether the string holds an unresolved `%name%` placeholder.
     pub fn has_placeholders(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, Part::Placeholder(_)))
@@ -166,15 +202,24 @@ impl SigmaString {
 
     /// Reads `name%` after a `%`; without a closing `%` the percent sign is literal.
     fn push_placeholder(&mut self, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-        let rest: String = chars.clone().collect();
-        match rest.find('%') {
-            Some(end) if end > 0 => {
-                self.push(Part::Placeholder(rest[..end].to_string()));
-                for _ in 0..=rest[..end].chars().count() {
-                    chars.next();
-                }
+        // Looks ahead only to the next `%`, so a value with many placeholders is read in
+        // linear time (collecting the whole rest at each `%` made it quadratic).
+        let mut name = String::new();
+        let mut closed = false;
+        for c in chars.clone() {
+            if c == '%' {
+                closed = true;
+                break;
             }
-            _ => self.push_char('%'),
+            name.push(c);
+        }
+        if closed && !name.is_empty() {
+            self.push(Part::Placeholder(name.clone()));
+            for _ in 0..=name.chars().count() {
+                chars.next();
+            }
+        } else {
+            self.push_char('%');
         }
     }
 }
