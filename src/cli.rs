@@ -176,21 +176,17 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
 
 /// The folders of each kind named by flags replace that kind's folders from the
 /// configuration; the kinds no flag names keep the configuration's.
-fn flags_over(flags: SourceDirs, config: SourceDirs) -> SourceDirs {
-    let pick = |f: Vec<PathBuf>, c: Vec<PathBuf>| if f.is_empty() { c } else { f };
-    SourceDirs {
-        rules: pick(flags.rules, config.rules),
-        data_needed: pick(flags.data_needed, config.data_needed),
-        logging_policies: pick(flags.logging_policies, config.logging_policies),
-        enrichments: pick(flags.enrichments, config.enrichments),
-        triggers: pick(flags.triggers, config.triggers),
+fn flags_over(mut flags: SourceDirs, mut config: SourceDirs) -> SourceDirs {
+    for (flag, configured) in flags.lists_mut().into_iter().zip(config.lists_mut()) {
+        if flag.is_empty() {
+            *flag = std::mem::take(configured);
+        }
     }
+    flags
 }
 
-fn require_existing(dirs: SourceDirs) -> anyhow::Result<SourceDirs> {
-    let all =
-        [&dirs.rules, &dirs.data_needed, &dirs.logging_policies, &dirs.enrichments, &dirs.triggers];
-    for dir in all.into_iter().flatten() {
+fn require_existing(mut dirs: SourceDirs) -> anyhow::Result<SourceDirs> {
+    for dir in dirs.lists_mut().into_iter().flatten() {
         if dir.is_file() {
             bail!("source folder {} is a file, not a folder", dir.display());
         }

@@ -87,8 +87,8 @@ fn check_complete(staging: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A new, uniquely named hidden folder beside `out`: `.<name>.detcat-<suffix>-XXXXXX`. It is
-/// removed when dropped, unless it was moved away.
+/// A new, uniquely named hidden folder beside `out`: `.<name>.detcat-<suffix>-<random>`.
+/// It is removed when dropped, unless it was moved away.
 fn beside(out: &Path, suffix: &str) -> anyhow::Result<TempDir> {
     let name = out
         .file_name()

@@ -24,6 +24,19 @@ pub struct SourceDirs {
     pub triggers: Vec<PathBuf>,
 }
 
+impl SourceDirs {
+    /// The folder lists of every kind, in a fixed order, for code that treats them alike.
+    pub fn lists_mut(&mut self) -> [&mut Vec<PathBuf>; 5] {
+        [
+            &mut self.rules,
+            &mut self.data_needed,
+            &mut self.logging_policies,
+            &mut self.enrichments,
+            &mut self.triggers,
+        ]
+    }
+}
+
 /// Every source, parsed, before linking.
 #[derive(Debug, Default)]
 pub struct Sources {

@@ -72,7 +72,8 @@ mod tests {
 
     #[test]
     fn each_placeholder_value_is_one_more_alternative() {
-        let r = rule("  sel:\n    Host|expand: 'srv-%site%'\n    A|contains|expand: '%x%'\n  condition: sel\n");
+        let detection = "  sel:\n    Host|expand: 'srv-%site%'\n    A|contains|expand: '%x%'\n";
+        let r = rule(&format!("{detection}  condition: sel\n"));
         let o = options(&[("site", &["a", "b*"]), ("x", &["one"])]);
         let query = convert_rule(&r, Target::Lucene, &o).unwrap();
         assert_eq!(query, "Host:(srv\\-a OR srv\\-b*) AND A:*one*");

@@ -261,15 +261,14 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
     }
     let fields = mustache_safe(fields);
     if fields.is_empty() {
-        return format!("Hits:\n{{{{#ctx.payload.hits.hits}}}}{{{{_source}}}}\n{rule}\n{{{{/ctx.payload.hits.hits}}}}");
+        let each = "{{#ctx.payload.hits.hits}}{{_source}}";
+        return format!("Hits:\n{each}\n{rule}\n{{{{/ctx.payload.hits.hits}}}}");
     }
     let width = fields.iter().map(|f| f.chars().count()).max().unwrap_or(0);
     let lines: Vec<String> =
         fields.iter().map(|f| format!("{f:>width$} = {{{{_source.{f}}}}}")).collect();
-    format!(
-        "Hits:\n{{{{#ctx.payload.hits.hits}}}}Hit on {{{{_source.@timestamp}}}}:\n{}{rule}\n{{{{/ctx.payload.hits.hits}}}}",
-        lines.join("\n")
-    )
+    let each = "{{#ctx.payload.hits.hits}}Hit on {{_source.@timestamp}}:";
+    format!("Hits:\n{each}\n{}{rule}\n{{{{/ctx.payload.hits.hits}}}}", lines.join("\n"))
 }
 
 /// The field names with `{` and `}` taken out, so that none can open or close a Mustache
