@@ -6,6 +6,7 @@
 //! [`KIND`], which keeps them inside the staged output folder; they are not counted as pages.
 
 pub mod navigator;
+pub mod tables;
 
 use std::path::PathBuf;
 
@@ -28,7 +29,11 @@ pub fn render_exports(
     attack: &Attack,
 ) -> anyhow::Result<Vec<Page>> {
     let cx = context(catalog, attack);
-    Ok(vec![export("navigator-layer.json", json(&navigator::layer(&cx))?)])
+    Ok(vec![
+        export("navigator-layer.json", json(&navigator::layer(&cx))?),
+        export("analytics.csv", tables::analytics(&cx)?),
+        export("pivoting.csv", tables::pivoting(&cx)?),
+    ])
 }
 
 /// The context of a file one folder below the root, so that links read `../rules/<page>.md`.
