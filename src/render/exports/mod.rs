@@ -5,6 +5,7 @@
 //! same sources give identical files. The files go to the site writer as pages of kind
 //! [`KIND`], which keeps them inside the staged output folder; they are not counted as pages.
 
+pub mod model;
 pub mod navigator;
 pub mod tables;
 
@@ -25,7 +26,7 @@ pub const KIND: &str = "export";
 /// Every export of the catalog.
 pub fn render_exports(
     catalog: &Catalog,
-    _queries: &[Vec<DocQueries>],
+    queries: &[Vec<DocQueries>],
     attack: &Attack,
 ) -> anyhow::Result<Vec<Page>> {
     let cx = context(catalog, attack);
@@ -33,6 +34,7 @@ pub fn render_exports(
         export("navigator-layer.json", json(&navigator::layer(&cx))?),
         export("analytics.csv", tables::analytics(&cx)?),
         export("pivoting.csv", tables::pivoting(&cx)?),
+        export("catalog.json", json(&model::catalog(&cx, queries)?)?),
     ])
 }
 
