@@ -192,6 +192,7 @@ fn write<T: Serialize>(header: &[&str], rows: &[T]) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
     use crate::render::exports::context;
     use crate::render::exports::tests::fixture;
 
@@ -203,27 +204,22 @@ mod tests {
         records
     }
 
+    /// Rule × technique × (Data Needed × its policies), each factor at least one.
+    fn expected_rows(catalog: &Catalog) -> usize {
+        let policies = |&d: &usize| catalog.data_needed[d].links.logging_policies.len().max(1);
+        let per_rule = |r: &Entry<RulePage>| {
+            let sources = r.links.data_needed.iter().map(policies).sum::<usize>().max(1);
+            r.links.techniques.len().max(1) * sources
+        };
+        catalog.rules.iter().map(per_rule).sum()
+    }
+
     #[test]
     fn analytics_has_one_row_per_rule_technique_data_needed_and_policy() {
         let (catalog, _, attack) = fixture();
         let cx = context(&catalog, &attack);
         let rows = records(&analytics(&cx).unwrap(), ANALYTICS_HEADER.len());
-        let count = |n: usize| n.max(1);
-        let expected: usize = catalog
-            .rules
-            .iter()
-            .map(|r| {
-                let per_dn: usize = match r.links.data_needed.as_slice() {
-                    [] => 1,
-                    dns => dns
-                        .iter()
-                        .map(|&d| count(catalog.data_needed[d].links.logging_policies.len()))
-                        .sum(),
-                };
-                count(r.links.techniques.len()) * per_dn
-            })
-            .sum();
-        assert_eq!(rows.len() - 1, expected);
+        assert_eq!(rows.len() - 1, expected_rows(&catalog));
         assert_eq!(rows.len() - 1, 2, "the fixture's two rules have one row each");
         assert_eq!(&rows[0][2], "technique");
         let encoded: Vec<&csv::StringRecord> =
