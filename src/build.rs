@@ -62,7 +62,8 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let sources = catalog::load_sources(&options.sources, progress);
     let mut catalog = catalog::link(sources, &attack);
     let queries = convert_all(&catalog, &options.convert);
-    let pages = render::render_markdown(&catalog, &queries, &attack, &templates)?;
+    let mut pages = render::render_markdown(&catalog, &queries, &attack, &templates)?;
+    pages.extend(render::exports::render_exports(&catalog, &queries, &attack)?);
     site::write_site(&options.out, &pages)?;
     let mut diagnostics = std::mem::take(&mut catalog.diagnostics);
     diag::sort(&mut diagnostics);

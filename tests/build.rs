@@ -121,3 +121,29 @@ fn every_link_of_the_example_build_resolves() {
     let broken = common::broken_links(&site);
     assert!(broken.is_empty(), "broken links: {broken:#?}");
 }
+
+#[test]
+fn two_builds_write_byte_identical_exports() {
+    let out = tempfile::tempdir().unwrap();
+    let (first, second) = (out.path().join("a"), out.path().join("b"));
+    common::build_into(Path::new(""), &first);
+    common::build_into(Path::new(""), &second);
+    let exports = |site: &Path| common::read_tree(&site.join("exports"));
+    assert_eq!(exports(&first).len(), 4);
+    assert_eq!(exports(&first), exports(&second));
+}
+
+#[test]
+fn every_link_of_the_navigator_layer_leads_to_a_rule_page() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    common::build_into(Path::new(""), &site);
+    let text = std::fs::read_to_string(site.join("exports/navigator-layer.json")).unwrap();
+    let layer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = layer["techniques"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    for link in entries.iter().flat_map(|e| e["links"].as_array().unwrap()) {
+        let url = link["url"].as_str().unwrap();
+        assert!(url.starts_with("../rules/") && site.join("exports").join(url).is_file(), "{url}");
+    }
+}

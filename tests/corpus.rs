@@ -1,5 +1,6 @@
-//! The two real-corpus builds of issue 2, with their figures printed. Skipped, with a
-//! printed reason, when `../shared/corpus` is absent (as on a fresh clone).
+//! The two real-corpus builds of issue 2, with their figures printed, and the exports of
+//! each checked against the linked model. Skipped, with a printed reason, when
+//! `../shared/corpus` (or the folder `DETCAT_CORPUS` names) is absent, as on a fresh clone.
 
 mod common;
 
@@ -9,18 +10,20 @@ use std::time::Instant;
 
 use detcat::attack::Attack;
 use detcat::build::{self, BuildOptions};
-use detcat::catalog::{self, SourceDirs};
+use detcat::catalog::{self, Catalog, SourceDirs};
 use detcat::convert::{ConvertOptions, Target};
 use detcat::diag::Severity;
 
 const CORPUS: &str = "../shared/corpus";
 
+/// `DETCAT_CORPUS` names the corpus when the checkout is not beside it (a git worktree).
 fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(CORPUS);
+    let path =
+        std::env::var_os("DETCAT_CORPUS").map_or_else(|| PathBuf::from(CORPUS), PathBuf::from);
     if path.is_dir() {
         Some(path)
     } else {
-        say!("skipping: {CORPUS} is absent");
+        say!("skipping: {} is absent", path.display());
         None
     }
 }
@@ -43,8 +46,9 @@ fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<Str
         BuildOptions { sources: sources.clone(), out: out.to_path_buf(), ..Default::default() };
     let report = build::build(&options, &|| {}).expect("the corpus builds");
     let wall = start.elapsed();
-    print_figures(name, &sources, &report, wall);
+    let catalog = print_figures(name, &sources, &report, wall);
     let tree = common::read_tree(out);
+    exports_match_the_model(name, &catalog, &tree);
     every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
     let broken = common::broken_links(out);
     assert!(
@@ -61,7 +65,7 @@ fn print_figures(
     sources: &SourceDirs,
     report: &build::BuildReport,
     wall: std::time::Duration,
-) {
+) -> Catalog {
     say!("== {name}: built in {:.2}s", wall.as_secs_f64());
     say!("pages by kind: {:?}", report.pages);
     let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
@@ -97,6 +101,54 @@ fn print_figures(
         "rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}",
         catalog.rules.len()
     );
+    catalog
+}
+
+/// The exports exist, parse, and count what the model holds.
+fn exports_match_the_model(name: &str, catalog: &Catalog, tree: &BTreeMap<String, String>) {
+    let layer: serde_json::Value =
+        serde_json::from_str(&tree["exports/navigator-layer.json"]).expect("the layer is JSON");
+    let detected: BTreeSet<&String> =
+        catalog.rules.iter().flat_map(|r| &r.links.techniques).collect();
+    let entries = layer["techniques"].as_array().expect("the layer has techniques");
+    assert_eq!(entries.len(), detected.len(), "one layer entry per detected technique");
+    let max = entries.iter().map(|e| e["score"].as_u64().unwrap()).max().unwrap_or(0);
+    assert_eq!(layer["gradient"]["maxValue"].as_u64(), Some(max));
+    for url in entries.iter().flat_map(|e| e["links"].as_array().unwrap()) {
+        let page = url["url"].as_str().unwrap().strip_prefix("../").unwrap();
+        assert!(tree.contains_key(page), "the layer links to {page}, which is not written");
+    }
+    let analytics = csv_rows(&tree["exports/analytics.csv"]);
+    assert_eq!(analytics, analytics_rows(catalog));
+    let pivoting = csv_rows(&tree["exports/pivoting.csv"]);
+    assert_eq!(pivoting, catalog.data_needed.iter().map(|d| d.item.fields.len()).sum::<usize>());
+    let model: serde_json::Value =
+        serde_json::from_str(&tree["exports/catalog.json"]).expect("catalog.json is JSON");
+    assert_eq!(model["rules"].as_array().unwrap().len(), catalog.rules.len());
+    assert_eq!(model["techniques"].as_array().unwrap().len(), catalog.techniques.len());
+    say!(
+        "{name} exports: {} layer entries, {analytics} analytics rows, {pivoting} pivoting rows",
+        entries.len()
+    );
+}
+
+/// Rows after the header, every one as wide as the header.
+fn csv_rows(text: &str) -> usize {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let width = reader.headers().expect("a header").len();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
+    assert!(rows.iter().all(|r| r.len() == width));
+    rows.len()
+}
+
+/// One row per rule, technique, Data Needed and Logging Policy, each at least one.
+fn analytics_rows(catalog: &Catalog) -> usize {
+    let policies = |d: &usize| catalog.data_needed[*d].links.logging_policies.len().max(1);
+    let per_rule = |r: &catalog::Entry<catalog::RulePage>| {
+        let sources = r.links.data_needed.iter().map(policies).sum::<usize>().max(1);
+        r.links.techniques.len().max(1) * sources
+    };
+    catalog.rules.iter().map(per_rule).sum()
 }
 
 fn every_rule_file_has_a_page_or_a_diagnostic(

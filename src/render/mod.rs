@@ -4,6 +4,7 @@
 //! a file of the same name in the user's template folder replaces one. Rendering runs in
 //! parallel over immutable views and returns pages in a stable order.
 
+pub mod exports;
 pub mod markdown;
 pub mod views;
 
