@@ -78,7 +78,9 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Markdown `text` as sanitized HTML: raw HTML in it shown as text, links limited to safe
-/// schemes, images left out (a page never fetches anything).
+/// schemes, images left out (a page never fetches anything). Relative links lose their
+/// target and keep their text: they point into the source repository (Atomic Red Team's
+/// `./src/manifest.json`), not into the catalog.
 pub fn markdown_to_html(text: &str) -> String {
     let events = Parser::new(text).map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
@@ -86,7 +88,9 @@ pub fn markdown_to_html(text: &str) -> String {
     });
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    ammonia::Builder::default().rm_tags(&["img"]).clean(&html).to_string()
+    let mut sanitizer = ammonia::Builder::default();
+    sanitizer.rm_tags(&["img"]).url_relative(ammonia::UrlRelative::Deny);
+    sanitizer.clean(&html).to_string()
 }
 
 /// `{{ text | markdown }}`: its output is already safe, so autoescape leaves it alone.
@@ -121,6 +125,14 @@ mod tests {
     fn script_links_and_images_are_dropped() {
         let html = markdown_to_html("[x](javascript:alert(1)) ![i](https://e.x/i.png)");
         assert!(!html.contains("javascript") && !html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn relative_links_keep_their_text_only() {
+        // Atomic Red Team descriptions link `./src/manifest.json` in their own repository,
+        // which left broken links in the catalog.
+        let html = markdown_to_html("see [the manifest](./src/manifest.json)");
+        assert_eq!(html.trim(), r#"<p>see <a rel="noopener noreferrer">the manifest</a></p>"#);
     }
 
     #[test]
