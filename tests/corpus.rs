@@ -1,5 +1,6 @@
 //! The two real-corpus builds of issue 2, with their figures printed. Skipped, with a
-//! printed reason, when `../shared/corpus` is absent (as on a fresh clone).
+//! printed reason, when `../shared/corpus` is absent (as on a fresh clone); `DETCAT_CORPUS`
+//! names another place for it (a worktree outside the checkout's folder).
 
 mod common;
 
@@ -16,11 +17,12 @@ use detcat::diag::Severity;
 const CORPUS: &str = "../shared/corpus";
 
 fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(CORPUS);
+    let path =
+        std::env::var_os("DETCAT_CORPUS").map_or_else(|| PathBuf::from(CORPUS), PathBuf::from);
     if path.is_dir() {
         Some(path)
     } else {
-        say!("skipping: {CORPUS} is absent");
+        say!("skipping: {} is absent", path.display());
         None
     }
 }
@@ -45,6 +47,7 @@ fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<Str
     let wall = start.elapsed();
     print_figures(name, &sources, &report, wall);
     let tree = common::read_tree(out);
+    print_page_sizes(&tree);
     every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
     let broken = common::broken_links(out);
     assert!(
@@ -97,6 +100,21 @@ fn print_figures(
         "rules: {}, with Data Needed: {with_dn}, with a trigger: {with_trigger}",
         catalog.rules.len()
     );
+}
+
+/// The median and largest rule page, in bytes, per page format.
+fn print_page_sizes(tree: &BTreeMap<String, String>) {
+    for ext in [".md", ".html"] {
+        let mut sizes: Vec<usize> = tree
+            .iter()
+            .filter(|(p, _)| p.starts_with("rules/") && p.ends_with(ext))
+            .map(|(_, text)| text.len())
+            .collect();
+        sizes.sort_unstable();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        let largest = sizes.last().copied().unwrap_or(0);
+        say!("rule pages {ext}: {}, median {median} bytes, largest {largest} bytes", sizes.len());
+    }
 }
 
 fn every_rule_file_has_a_page_or_a_diagnostic(
