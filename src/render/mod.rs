@@ -78,8 +78,12 @@ impl Templates {
     pub fn render(&self, template: &str, view: &impl Serialize) -> anyhow::Result<String> {
         let mut context = tera::Context::new();
         context.insert("page", view);
+        self.render_context(template, &context)
+    }
+
+    fn render_context(&self, template: &str, context: &tera::Context) -> anyhow::Result<String> {
         let text =
-            self.tera.render(template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
+            self.tera.render(template, context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
         // A template may open with a comment line; the page starts at its first content.
         Ok(text.trim_start_matches('\n').to_string())
     }
@@ -96,10 +100,7 @@ impl Templates {
         let mut context = tera::Context::new();
         context.insert("page", view);
         context.insert("site", &html::SiteView::new(cx.root, index, cx.ext));
-        let template = format!("{stem}.{}", cx.ext);
-        let text =
-            self.tera.render(&template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
-        Ok(text.trim_start_matches('\n').to_string())
+        self.render_context(&format!("{stem}.{}", cx.ext), &context)
     }
 }
 
