@@ -12,7 +12,7 @@ use crate::attack::Attack;
 use crate::catalog::{self, Catalog, SourceDirs};
 use crate::convert::{self, ConvertOptions, Target, Unsupported};
 use crate::diag::{self, Diagnostic};
-use crate::render::{self, Templates};
+use crate::render::{self, Format, Templates};
 use crate::sigma::{Logsource, Rule, RuleSet};
 use crate::site;
 
@@ -40,6 +40,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Conversion settings.
     pub convert: ConvertOptions,
+    /// Which page formats are written.
+    pub format: Format,
 }
 
 /// What a build did.
@@ -62,7 +64,7 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let sources = catalog::load_sources(&options.sources, progress);
     let mut catalog = catalog::link(sources, &attack);
     let queries = convert_all(&catalog, &options.convert);
-    let mut pages = render::render_markdown(&catalog, &queries, &attack, &templates)?;
+    let mut pages = render::render(&catalog, &queries, &attack, &templates, options.format)?;
     pages.extend(render::exports::render_exports(&catalog, &queries, &attack)?);
     site::write_site(&options.out, &pages)?;
     let mut diagnostics = std::mem::take(&mut catalog.diagnostics);

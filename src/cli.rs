@@ -20,6 +20,7 @@ use crate::catalog::SourceDirs;
 use crate::config::{self, Config};
 use crate::convert::{self, ConvertOptions, Target};
 use crate::diag::{Diagnostic, Severity};
+use crate::render::Format;
 use crate::{load, sigma};
 
 /// detcat turns a detection repository into a cross-linked detection catalog.
@@ -67,6 +68,9 @@ pub struct BuildArgs {
     /// Output folder (default: site).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Which pages to write.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Arguments of `detcat convert`.
@@ -171,7 +175,7 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
     let convert = config.convert_options();
     let out = args.out.or(config.out).unwrap_or_else(|| cwd.join("site"));
     let templates = args.templates.or(config.templates);
-    Ok(BuildOptions { sources, templates, out, convert })
+    Ok(BuildOptions { sources, templates, out, convert, format: args.format })
 }
 
 /// The folders of each kind named by flags replace that kind's folders from the

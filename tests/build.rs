@@ -74,7 +74,8 @@ fn trigger_with_a_path_as_technique_is_left_out_and_the_rest_builds() {
         .collect();
     assert_eq!(invalid, ["T4.yaml:1", "T5.yaml:1", "T6.yaml:1"]);
     let files = common::read_tree(&site);
-    let attack: Vec<&String> = files.keys().filter(|k| k.starts_with("attack/")).collect();
+    let attack: Vec<&String> =
+        files.keys().filter(|k| k.starts_with("attack/") && k.ends_with(".md")).collect();
     assert_eq!(attack, ["attack/T1059.md", "attack/TA0002.md"]);
     assert!(files.contains_key("triggers/T1059.md") && files.contains_key("README.md"));
     assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
@@ -91,7 +92,10 @@ fn rule_files_with_the_same_very_long_stem_both_get_a_page() {
     let report = common::build_into(&src, &site);
     let long = report.diagnostics.iter().filter(|d| d.code == "long-page-name").count();
     assert_eq!(long, 2);
-    let rules = common::read_tree(&site).keys().filter(|k| k.starts_with("rules/")).count();
+    let rules = common::read_tree(&site)
+        .keys()
+        .filter(|k| k.starts_with("rules/") && k.ends_with(".md"))
+        .count();
     assert_eq!(rules, 2);
     assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
 }

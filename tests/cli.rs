@@ -147,3 +147,18 @@ fn convert_help_lists_the_targets() {
         assert!(out.contains(target), "{out}");
     }
 }
+
+#[test]
+fn format_chooses_the_pages_and_an_unknown_one_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = fixture().join("rules");
+    let rules = rules.to_str().unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build", "--rules", rules, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("site/rules/ps_encoded.html").is_file());
+    assert!(dir.path().join("site/assets/style.css").is_file());
+    assert!(!dir.path().join("site/rules/ps_encoded.md").exists());
+    let (code, _, err) = detcat(dir.path(), &["build", "--rules", rules, "--format", "pdf"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("markdown") && err.contains("html") && err.contains("all"), "{err}");
+}

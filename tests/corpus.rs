@@ -49,6 +49,7 @@ fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<Str
     let catalog = print_figures(name, &sources, &report, wall);
     let tree = common::read_tree(out);
     exports_match_the_model(name, &catalog, &tree);
+    print_page_sizes(&tree);
     every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
     let broken = common::broken_links(out);
     assert!(
@@ -149,6 +150,21 @@ fn analytics_rows(catalog: &Catalog) -> usize {
         r.links.techniques.len().max(1) * sources
     };
     catalog.rules.iter().map(per_rule).sum()
+}
+
+/// The median and largest rule page, in bytes, per page format.
+fn print_page_sizes(tree: &BTreeMap<String, String>) {
+    for ext in [".md", ".html"] {
+        let mut sizes: Vec<usize> = tree
+            .iter()
+            .filter(|(p, _)| p.starts_with("rules/") && p.ends_with(ext))
+            .map(|(_, text)| text.len())
+            .collect();
+        sizes.sort_unstable();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        let largest = sizes.last().copied().unwrap_or(0);
+        say!("rule pages {ext}: {}, median {median} bytes, largest {largest} bytes", sizes.len());
+    }
 }
 
 fn every_rule_file_has_a_page_or_a_diagnostic(

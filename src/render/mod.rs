@@ -1,10 +1,13 @@
 //! Rendering: template views through Tera templates into pages.
 //!
-//! The built-in templates (one per page kind, in `templates/`) are compiled into the binary;
-//! a file of the same name in the user's template folder replaces one. Rendering runs in
-//! parallel over immutable views and returns pages in a stable order.
+//! The built-in templates (one per page kind and page format, in `templates/`) are compiled
+//! into the binary; a file of the same name in the user's template folder replaces one. Each
+//! page format renders the same views through its own templates. Rendering runs in parallel
+//! over immutable views and returns pages in a stable order.
 
 pub mod exports;
+pub mod format;
+pub mod html;
 pub mod markdown;
 pub mod views;
 
@@ -19,6 +22,8 @@ use crate::attack::Attack;
 use crate::build::DocQueries;
 use crate::catalog::{slug, Catalog};
 use crate::diag::{Diagnostic, Severity};
+pub use format::Format;
+use format::PageFormat;
 use views::{Context, Folders, Link};
 
 /// The built-in templates: name and text.
@@ -53,8 +58,9 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates, with those in `overrides` (when given) replacing or adding.
     pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        let built_in = BUILT_IN.iter().chain(html::BUILT_IN.iter());
         let mut sources: Vec<(String, String)> =
-            BUILT_IN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+            built_in.map(|(n, t)| (n.to_string(), t.to_string())).collect();
         if let Some(dir) = overrides {
             for (name, text) in read_overrides(dir)? {
                 sources.retain(|(n, _)| *n != name);
@@ -64,6 +70,7 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         markdown::register_filters(&mut tera);
+        html::configure(&mut tera);
         tera.add_raw_templates(sources).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
         Ok(Templates { tera })
     }
@@ -72,10 +79,29 @@ impl Templates {
     pub fn render(&self, template: &str, view: &impl Serialize) -> anyhow::Result<String> {
         let mut context = tera::Context::new();
         context.insert("page", view);
+        self.render_context(template, &context)
+    }
+
+    fn render_context(&self, template: &str, context: &tera::Context) -> anyhow::Result<String> {
         let text =
-            self.tera.render(template, &context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
+            self.tera.render(template, context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
         // A template may open with a comment line; the page starts at its first content.
         Ok(text.trim_start_matches('\n').to_string())
+    }
+
+    /// Renders the template `<stem>.<page extension>` for the page `cx` describes, with
+    /// `view` as `page` and the site's shared URLs as `site`.
+    fn render_page(
+        &self,
+        cx: &Context,
+        stem: &str,
+        view: &impl Serialize,
+    ) -> anyhow::Result<String> {
+        let index = format::page_format(cx.ext).map_or("index", |p| p.index);
+        let mut context = tera::Context::new();
+        context.insert("page", view);
+        context.insert("site", &html::SiteView::new(cx.root, index, cx.ext));
+        self.render_context(&format!("{stem}.{}", cx.ext), &context)
     }
 }
 
@@ -121,9 +147,15 @@ pub struct Page {
     pub content: String,
 }
 
-/// Pages per kind, in [`PAGE_KINDS`] order.
+/// Pages per kind, in [`PAGE_KINDS`] order. A page written in several formats counts once.
 pub fn count_pages(pages: &[Page]) -> Vec<(&'static str, usize)> {
-    PAGE_KINDS.iter().map(|&k| (k, pages.iter().filter(|p| p.kind == k).count())).collect()
+    let count = |kind: &str| {
+        let of_kind = pages.iter().filter(|p| p.kind == kind);
+        let mut by_ext: std::collections::BTreeMap<_, usize> = Default::default();
+        of_kind.for_each(|p| *by_ext.entry(p.path.extension()).or_default() += 1);
+        by_ext.into_values().max().unwrap_or(0)
+    };
+    PAGE_KINDS.iter().map(|&k| (k, count(k))).collect()
 }
 
 /// Renders one page's text from the shared context.
@@ -137,30 +169,50 @@ struct Job<'a> {
     make: MakePage<'a>,
 }
 
-/// Renders the Markdown catalog.
-pub fn render_markdown(
+/// Renders the catalog in each page format of `format`, with the assets those need.
+pub fn render(
     catalog: &Catalog,
     queries: &[Vec<DocQueries>],
     attack: &Attack,
     templates: &Templates,
+    format: Format,
 ) -> anyhow::Result<Vec<Page>> {
     let jobs = jobs(catalog, queries, templates);
-    let mut pages: Vec<Page> = jobs
-        .par_iter()
+    let mut pages = Vec::new();
+    for &page_format in format.pages() {
+        pages.extend(render_format(&jobs, catalog, attack, page_format)?);
+        pages.extend(page_format.assets.iter().map(|(path, content)| Page {
+            kind: "asset",
+            path: PathBuf::from(path),
+            content: content.to_string(),
+        }));
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Renders every page of `jobs` in one page format.
+fn render_format(
+    jobs: &[Job],
+    catalog: &Catalog,
+    attack: &Attack,
+    page_format: &PageFormat,
+) -> anyhow::Result<Vec<Page>> {
+    let ext = page_format.ext;
+    jobs.par_iter()
         .map(|job| {
             let root = if job.folder.is_empty() { "" } else { "../" };
-            let cx = Context { catalog, attack, ext: "md", root };
+            let cx = Context { catalog, attack, ext, root };
             let content = (job.make)(&cx)?;
-            let file = format!("{}.md", slug::sanitize(&job.slug));
+            let stem = if job.kind == "index" { page_format.index } else { &job.slug };
+            let file = format!("{}.{ext}", slug::sanitize(stem));
             let path = match job.folder {
                 "" => PathBuf::from(file),
                 folder => PathBuf::from(folder).join(file),
             };
             Ok(Page { kind: job.kind, path, content })
         })
-        .collect::<anyhow::Result<_>>()?;
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+        .collect()
 }
 
 fn jobs<'a>(
@@ -173,7 +225,7 @@ fn jobs<'a>(
         kind: "index",
         folder: "",
         slug: "README".into(),
-        make: Box::new(move |cx| t.render("index.md", &index_view(cx))),
+        make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
     });
     for (i, entry) in catalog.rules.iter().enumerate() {
         let findings: Vec<&Diagnostic> = catalog
@@ -186,7 +238,7 @@ fn jobs<'a>(
             folder: Folders::RULES,
             slug: entry.slug.clone(),
             make: Box::new(move |cx| {
-                t.render("rule.md", &views::rule_view(cx, entry, &queries[i], &findings))
+                t.render_page(cx, "rule", &views::rule_view(cx, entry, &queries[i], &findings))
             }),
         });
     }
@@ -215,20 +267,20 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
                             links: views::links_view(cx, &entry.links),
                             extra: None,
                         };
-                        t.render($template, &view)
+                        t.render_page(cx, $template, &view)
                     }),
                 });
             }
         };
     }
-    push_kind!(catalog.data_needed, "data_needed", Folders::DATA_NEEDED, "data_needed.md");
+    push_kind!(catalog.data_needed, "data_needed", Folders::DATA_NEEDED, "data_needed");
     push_kind!(
         catalog.logging_policies,
         "logging_policy",
         Folders::LOGGING_POLICIES,
-        "logging_policy.md"
+        "logging_policy"
     );
-    push_kind!(catalog.enrichments, "enrichment", Folders::ENRICHMENTS, "enrichment.md");
+    push_kind!(catalog.enrichments, "enrichment", Folders::ENRICHMENTS, "enrichment");
     for entry in &catalog.triggers {
         jobs.push(Job {
             kind: "trigger",
@@ -245,7 +297,7 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
                     links: views::links_view(cx, &entry.links),
                     extra,
                 };
-                t.render("trigger.md", &view)
+                t.render_page(cx, "trigger", &view)
             }),
         });
     }
@@ -254,7 +306,7 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             kind: "tactic",
             folder: Folders::ATTACK,
             slug: page.id.clone(),
-            make: Box::new(move |cx| t.render("tactic.md", &views::tactic_view(cx, page))),
+            make: Box::new(move |cx| t.render_page(cx, "tactic", &views::tactic_view(cx, page))),
         });
     }
     for page in &catalog.techniques {
@@ -262,7 +314,9 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             kind: "technique",
             folder: Folders::ATTACK,
             slug: page.id.clone(),
-            make: Box::new(move |cx| t.render("technique.md", &views::technique_view(cx, page))),
+            make: Box::new(move |cx| {
+                t.render_page(cx, "technique", &views::technique_view(cx, page))
+            }),
         });
     }
 }

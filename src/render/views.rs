@@ -2,7 +2,8 @@
 //!
 //! Templates never see the model or raw YAML; they get ready text and ready relative URLs.
 //! Every entity page sits one folder below the output root, so links between pages are
-//! `../<kind>/<name>.md`; the index links `<kind>/<name>.md`.
+//! `../<kind>/<name>.<ext>`; the index links `<kind>/<name>.<ext>`, where `ext` is the
+//! extension of the page format being rendered (`md` or `html`).
 
 use serde::Serialize;
 
@@ -45,7 +46,7 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// ATT&CK, for names.
     pub attack: &'a Attack,
-    /// File extension of pages (`md`).
+    /// File extension of pages (`md` or `html`), so that pages link within their format.
     pub ext: &'a str,
     /// How to reach the output root from the page being built (`../` or ``).
     pub root: &'a str,

@@ -110,13 +110,18 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every broken relative link (or anchor) in the Markdown files under `root`.
+/// Every broken relative link (or anchor) in the Markdown and HTML files under `root`.
 pub fn broken_links(root: &Path) -> Vec<String> {
     let files = read_tree(root);
     let mut broken = Vec::new();
-    for (rel, text) in files.iter().filter(|(p, _)| p.ends_with(".md")) {
+    for (rel, text) in &files {
         let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
-        for target in links_of(text) {
+        let targets = match Path::new(rel).extension().and_then(|e| e.to_str()) {
+            Some("md") => links_of(text),
+            Some("html") => hrefs_of(text),
+            _ => continue,
+        };
+        for target in targets {
             if target.starts_with("http://")
                 || target.starts_with("https://")
                 || target.starts_with("mailto:")
@@ -144,7 +149,39 @@ fn link_resolves(
     };
     let file = if path.is_empty() { rel.to_string() } else { normalize(&dir.join(path)) };
     let Some(text) = files.get(&file) else { return root.join(&file).is_dir() };
-    anchor.is_none_or(|a| anchors_of(text).iter().any(|h| h == a))
+    let anchors = if file.ends_with(".html") { html_ids(text) } else { anchors_of(text) };
+    anchor.is_none_or(|a| anchors.iter().any(|h| h == a))
+}
+
+/// The values of the `attribute="…"` attributes of an HTML text, entities decoded.
+fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
+    let opening = format!(" {attribute}=\"");
+    let mut values = Vec::new();
+    for (start, _) in html.match_indices(&opening) {
+        let rest = &html[start + opening.len()..];
+        let end = rest.find('"').expect("a closed attribute value");
+        values.push(decode_entities(&rest[..end]));
+    }
+    values
+}
+
+/// Every link target (`href`) of an HTML text, as the browser reads it.
+fn hrefs_of(html: &str) -> Vec<String> {
+    attribute_values(html, "href")
+}
+
+/// Every element id of an HTML text: the anchors a link may point to.
+fn html_ids(html: &str) -> Vec<String> {
+    attribute_values(html, "id")
+}
+
+/// The entities our HTML escaping writes, decoded; `&amp;` last so it is decoded once.
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn normalize(path: &Path) -> String {
