@@ -82,6 +82,27 @@ fn trigger_with_a_path_as_technique_is_left_out_and_the_rest_builds() {
 }
 
 #[test]
+fn trigger_for_a_technique_attack_does_not_know_warns_and_links_nothing_empty() {
+    // `attack_technique: T9999` gave `[ATT&CK]()` links and no word about it.
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    common::write_sources(
+        &src,
+        &[("rules/r.yml", RULE), ("triggers/T9999/T9999.yaml", &trigger("T9999"))],
+    );
+    let report = common::build_into(&src, &site);
+    let unknown: Vec<_> =
+        report.diagnostics.iter().filter(|d| d.code == "unknown-technique").collect();
+    assert_eq!(unknown.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(unknown[0].line, Some(1));
+    let files = common::read_tree(&site);
+    for (path, text) in &files {
+        assert!(!text.contains("]()") && !text.contains("href=\"\""), "{path} has an empty link");
+    }
+    assert!(files["attack/T9999.md"].contains("T9999 is not in ATT&amp;CK v19.1."));
+}
+
+#[test]
 fn rule_files_with_the_same_very_long_stem_both_get_a_page() {
     // Two 251-character stems gave a 256-byte name after `-2`: "File name too long".
     let dir = tempfile::tempdir().unwrap();

@@ -129,6 +129,15 @@ fn watcher_mail_body_field_names_cannot_open_or_close_sections() {
 }
 
 #[test]
+fn watcher_mail_subject_cannot_open_a_section() {
+    // Watcher renders the subject as Mustache: a title `Mustache {{#x}}` broke the watch.
+    let r = rule("title: 'Mustache {{#x}} title'\n", "  sel:\n    A: 1\n  condition: sel\n");
+    let (_, watch) = split(&convert_rule(&r, Target::Watcher, &ConvertOptions::default()).unwrap());
+    let subject = watch["actions"]["send_email"]["email"]["subject"].as_str().unwrap();
+    assert_eq!(subject, "Sigma Rule 'Mustache #x title'");
+}
+
+#[test]
 fn watcher_refuses_a_timeframe_that_is_not_a_time_span() {
     // `timeframe: 'abc"}'` went into the trigger interval and `now-abc"}/m`; `30` gave `now-30/m`.
     for timeframe in ["'abc\"}'", "30", "0m", "5w", "-5m"] {

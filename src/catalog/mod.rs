@@ -98,8 +98,8 @@ pub struct AttackPage {
 /// The linked model.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// The rule folders (or files) that were read, as given.
-    pub rule_roots: Vec<PathBuf>,
+    /// The source folders (or files) of every kind that were read, as given.
+    pub source_roots: Vec<PathBuf>,
     /// Rule files with at least one rule, in path order.
     pub rules: Vec<Entry<RulePage>>,
     /// Data Needed entries.
@@ -121,7 +121,7 @@ pub struct Catalog {
 /// Links `sources` into a catalog.
 pub fn link(sources: Sources, attack: &Attack) -> Catalog {
     let mut catalog = Catalog {
-        rule_roots: sources.rule_roots,
+        source_roots: sources.source_roots,
         diagnostics: sources.diagnostics,
         ..Catalog::default()
     };
@@ -351,6 +351,11 @@ fn link_attack(catalog: &mut Catalog, attack: &Attack) {
     let mut trigger_by_technique: HashMap<String, Vec<usize>> = HashMap::new();
     for (t, entry) in catalog.triggers.iter_mut().enumerate() {
         let id = current_id(&entry.item.technique, attack);
+        if attack.technique(&id).is_none() {
+            let message = format!("technique {id} is not in ATT&CK v19.1");
+            let warning = Diagnostic::warning(&entry.item.path, "unknown-technique", message);
+            catalog.diagnostics.push(warning.at(line_naming(&entry.item.path, &id)));
+        }
         trigger_by_technique.entry(id.clone()).or_default().push(t);
         techniques.entry(id.clone()).or_default().triggers.push(t);
         entry.links.techniques.push(id.clone());
@@ -374,9 +379,26 @@ fn link_attack(catalog: &mut Catalog, attack: &Attack) {
             }
         }
     }
+    link_tactics_and_techniques(&mut tactics, &mut techniques, attack);
     catalog.tactics = tactics.into_iter().map(|(id, links)| AttackPage { id, links }).collect();
     catalog.techniques =
         techniques.into_iter().map(|(id, links)| AttackPage { id, links }).collect();
+}
+
+/// Tactic page ↔ technique page, for the techniques of this catalog under each tactic of it.
+fn link_tactics_and_techniques(
+    tactics: &mut BTreeMap<String, Links>,
+    techniques: &mut BTreeMap<String, Links>,
+    attack: &Attack,
+) {
+    for (id, technique_links) in techniques.iter_mut() {
+        for tactic in tactics_of(id, attack) {
+            if let Some(tactic_links) = tactics.get_mut(&tactic) {
+                tactic_links.techniques.push(id.clone());
+                technique_links.tactics.push(tactic);
+            }
+        }
+    }
 }
 
 fn current_id(technique: &str, attack: &Attack) -> String {

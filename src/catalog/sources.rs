@@ -40,8 +40,8 @@ impl SourceDirs {
 /// Every source, parsed, before linking.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// The rule folders (or files) that were read, as given.
-    pub rule_roots: Vec<PathBuf>,
+    /// The source folders (or files) of every kind that were read, as given.
+    pub source_roots: Vec<PathBuf>,
     /// Rule files, in path order.
     pub rules: Vec<RuleFile>,
     /// Data Needed entries.
@@ -69,7 +69,9 @@ impl Sources {
 
 /// Reads and parses everything under `dirs`. `progress` is called once per file parsed.
 pub fn load_sources(dirs: &SourceDirs, progress: &(dyn Fn() + Sync)) -> Sources {
-    let mut sources = Sources { rule_roots: dirs.rules.clone(), ..Sources::default() };
+    let mut roots = dirs.clone();
+    let source_roots = roots.lists_mut().into_iter().flat_map(std::mem::take).collect();
+    let mut sources = Sources { source_roots, ..Sources::default() };
     let rule_files = read_kind(&dirs.rules, &mut sources.diagnostics);
     sources.rules = rule_files
         .par_iter()
@@ -109,7 +111,7 @@ fn parse_kind<T: Send>(dirs: &[PathBuf], parse: Parser<T>, sources: &mut Sources
     items
 }
 
-/// `path` as a page shows it: relative to the rule folder it was found in, under that
+/// `path` as a page shows it: relative to the source folder it was found in, under that
 /// folder's own name (`rules/windows/x.yml`), so that a catalog reads the same wherever it
 /// was built and never shows the build machine's folders.
 pub fn shown_path(roots: &[PathBuf], path: &Path) -> String {

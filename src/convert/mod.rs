@@ -92,7 +92,8 @@ pub fn convert_rule(
     target: Target,
     options: &ConvertOptions,
 ) -> Result<String, Unsupported> {
-    let rule = pipeline::fill_placeholders(rule, &options.placeholders);
+    let rule = pipeline::fill_placeholders(rule, &options.placeholders)
+        .map_err(|reason| Unsupported { target, reason })?;
     match target {
         Target::Lucene => walker::query(&dialect::KIBANA, &rule.detection),
         Target::Graylog => walker::query(&dialect::GRAYLOG, &rule.detection),

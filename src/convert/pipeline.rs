@@ -15,23 +15,55 @@ use crate::sigma::Rule;
 /// Placeholder name → the values it stands for.
 pub type Placeholders = BTreeMap<String, Vec<String>>;
 
-/// `rule` with its known placeholders filled in; borrowed as it is when it has none.
-pub fn fill_placeholders<'r>(rule: &'r Rule, placeholders: &Placeholders) -> Cow<'r, Rule> {
+/// The most alternatives one written value may grow into: a placeholder used several times
+/// in one value multiplies its values, and a query of millions of terms helps no one.
+const MAX_ALTERNATIVES: usize = 4096;
+
+/// `rule` with its known placeholders filled in; borrowed as it is when it has none. A
+/// placeholder configured with no values counts as unknown. Errs with a reason when a value
+/// would grow past [`MAX_ALTERNATIVES`].
+pub fn fill_placeholders<'r>(
+    rule: &'r Rule,
+    placeholders: &Placeholders,
+) -> Result<Cow<'r, Rule>, String> {
     if placeholders.is_empty() || !has_placeholders(rule) {
-        return Cow::Borrowed(rule);
+        return Ok(Cow::Borrowed(rule));
     }
     let parsed: BTreeMap<&str, Vec<SigmaString>> = placeholders
         .iter()
+        .filter(|(_, values)| !values.is_empty())
         .map(|(name, values)| {
             (name.as_str(), values.iter().map(|v| SigmaString::parse(v)).collect())
         })
         .collect();
     let value_of = |name: &str| parsed.get(name).cloned();
+    let count_of = |name: &str| parsed.get(name).map_or(1, Vec::len);
     let mut filled = rule.clone();
+    let mut too_many = None;
     filled.detection.map_values(&mut |alternatives: &mut Vec<Value>| {
+        let grown: usize = alternatives.iter().map(|v| grown_size(v, &count_of)).sum();
+        if grown > MAX_ALTERNATIVES {
+            too_many = Some(grown);
+            return;
+        }
         *alternatives = alternatives.iter().flat_map(|v| fill_value(v, &value_of)).collect();
     });
-    Cow::Owned(filled)
+    match too_many {
+        Some(n) => Err(format!(
+            "placeholder values expand one value into {n} alternatives (at most {MAX_ALTERNATIVES})"
+        )),
+        None => Ok(Cow::Owned(filled)),
+    }
+}
+
+/// How many alternatives `value` becomes, saturating instead of overflowing.
+fn grown_size(value: &Value, count_of: &dyn Fn(&str) -> usize) -> usize {
+    match value {
+        Value::String(s) => {
+            s.placeholder_names().fold(1usize, |n, p| n.saturating_mul(count_of(p)))
+        }
+        _ => 1,
+    }
 }
 
 fn has_placeholders(rule: &Rule) -> bool {
@@ -89,9 +121,25 @@ mod tests {
     #[test]
     fn a_rule_without_placeholders_is_not_copied() {
         let r = rule("  sel:\n    Host: a\n  condition: sel\n");
-        assert!(matches!(
-            fill_placeholders(&r, &options(&[("x", &["y"])]).placeholders),
-            Cow::Borrowed(_)
-        ));
+        let filled = fill_placeholders(&r, &options(&[("x", &["y"])]).placeholders);
+        assert!(matches!(filled, Ok(Cow::Borrowed(_))));
+    }
+
+    // A placeholder used six times with 50 values each grew into 15 billion alternatives.
+    #[test]
+    fn a_value_that_would_grow_past_the_limit_is_refused() {
+        let r = rule("  sel:\n    A|expand: '%p%%p%%p%%p%%p%%p%'\n  condition: sel\n");
+        let fifty: Vec<String> = (0..50).map(|i| i.to_string()).collect();
+        let fifty: Vec<&str> = fifty.iter().map(String::as_str).collect();
+        let refusal = convert_rule(&r, Target::Lucene, &options(&[("p", &fifty)])).unwrap_err();
+        assert!(refusal.reason.contains("alternatives (at most 4096)"), "{refusal}");
+    }
+
+    // `p: []` gave the vague "empty expression"; it now reads as not configured.
+    #[test]
+    fn an_empty_value_list_counts_as_not_configured() {
+        let r = rule("  sel:\n    A|expand: '%p%'\n  condition: sel\n");
+        let refusal = convert_rule(&r, Target::Lucene, &options(&[("p", &[])])).unwrap_err();
+        assert!(refusal.reason.contains("%p%"), "{refusal}");
     }
 }

@@ -245,7 +245,9 @@ fn indices(options: &ConvertOptions) -> Vec<String> {
 fn email(rule: &Rule, plan: &Plan) -> Json {
     json!({
         "to": MAIL_TO,
-        "subject": format!("Sigma Rule '{}'", rule.meta.title),
+        // Watcher renders the subject as a Mustache template: a `{{` in a title must not
+        // open a section.
+        "subject": format!("Sigma Rule '{}'", without_braces(&rule.meta.title)),
         "body": mail_body(&rule.meta.fields, plan.grouped),
         "attachments": { "data.json": { "data": { "format": "json" } } },
     })
@@ -274,8 +276,12 @@ fn mail_body(fields: &[String], grouped: bool) -> String {
 /// The field names with `{` and `}` taken out, so that none can open or close a Mustache
 /// section of the body; names left empty are dropped.
 fn mustache_safe(fields: &[String]) -> Vec<String> {
-    let clean = |f: &String| f.chars().filter(|c| !matches!(c, '{' | '}')).collect::<String>();
-    fields.iter().map(clean).filter(|f| !f.trim().is_empty()).collect()
+    fields.iter().map(|f| without_braces(f)).filter(|f| !f.trim().is_empty()).collect()
+}
+
+/// `text` without `{` and `}`, so that Mustache reads no tag in it.
+fn without_braces(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '{' | '}')).collect()
 }
 
 /// The watch's name: the rule id, else a slug of the title; only URL- and shell-safe

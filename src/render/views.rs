@@ -299,7 +299,7 @@ pub fn rule_view(
             RuleSet::Correlation { .. } => "correlation",
         },
         title: meta.title.clone(),
-        file: shown_path(&cx.catalog.rule_roots, &entry.item.file.path),
+        file: shown_path(&cx.catalog.source_roots, &entry.item.file.path),
         id: meta.id.clone(),
         description: meta.description.clone(),
         status: meta.status.clone(),

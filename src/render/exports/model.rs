@@ -120,7 +120,7 @@ fn rule<'a>(cx: &Context, entry: &'a Entry<RulePage>, queries: &'a [DocQueries])
     RuleExport {
         page: &entry.slug,
         url: cx.page(Folders::RULES, &entry.slug),
-        file: shown_path(&cx.catalog.rule_roots, &entry.item.file.path),
+        file: shown_path(&cx.catalog.source_roots, &entry.item.file.path),
         kind: kind_of(set),
         id: meta.id.as_deref(),
         title: &meta.title,
@@ -177,7 +177,10 @@ fn entities<T: Serialize>(
             let mut object = Map::new();
             object.insert("page".into(), entry.slug.clone().into());
             object.insert("url".into(), cx.page(folder, &entry.slug).into());
-            object.insert("file".into(), fields.shift_remove("path").unwrap_or_default());
+            let path = fields.shift_remove("path");
+            let path = path.as_ref().and_then(Value::as_str).map(std::path::Path::new);
+            let file = path.map(|p| shown_path(&cx.catalog.source_roots, p)).unwrap_or_default();
+            object.insert("file".into(), file.into());
             object.extend(fields);
             object.insert("links".into(), serde_json::to_value(link_names(cx, &entry.links))?);
             Ok(Value::Object(object))

@@ -177,13 +177,31 @@ fn joined(links: &[Link]) -> String {
     links.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("; ")
 }
 
+/// One cell as text a spreadsheet shows and never runs: control characters become spaces,
+/// and a cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first) gets a
+/// leading `'`, since rule titles and field names come from outside the team.
+fn cell_text(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@') => format!("'{text}"),
+        _ => text,
+    }
+}
+
 /// The header, then the rows. The header is written apart from the rows so that a table
 /// without rows still has it (the `csv` crate writes a derived header with the first row).
 fn write<T: Serialize>(header: &[&str], rows: &[T]) -> anyhow::Result<String> {
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
-        writer.serialize(row)?;
+        let cells = serde_json::to_value(row)?;
+        let cells = cells.as_object().map(|o| o.values().map(cell_text).collect::<Vec<_>>());
+        writer.write_record(cells.unwrap_or_default())?;
     }
     let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("cannot write a CSV: {e}"))?;
     Ok(String::from_utf8(bytes)?)
@@ -192,6 +210,16 @@ fn write<T: Serialize>(header: &[&str], rows: &[T]) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Titles such as `=cmd|' /C calc'!A0` went into the CSV as formulas.
+    #[test]
+    fn cells_never_start_a_formula_or_hold_control_characters() {
+        let cell = |s: &str| cell_text(&serde_json::Value::from(s));
+        assert_eq!(cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("a\u{1b}[31mb\nc"), "a [31mb c");
+        assert_eq!(cell("plain, \"quoted\""), "plain, \"quoted\"");
+    }
     use crate::catalog::Catalog;
     use crate::render::exports::context;
     use crate::render::exports::tests::fixture;
