@@ -8,6 +8,7 @@ exits 1 when one misses it. Called by scripts/oracle-check; standard library onl
   oracle_figures.py converted LUCENE.jsonl GRAYLOG.jsonl WATCHER.jsonl
 """
 import json
+import re
 import sys
 from collections import Counter
 
@@ -99,7 +100,7 @@ def converted(*paths):
             if not r["ok"]:
                 failed[folder] += 1
                 for error in set(r["error"].split("; ")):
-                    reasons[error.split(": ", 1)[-1]] += 1
+                    reasons[re.sub(r"^.*?not convertible to [^:]+: ", "", error)] += 1
         name = path.rsplit("/", 1)[-1].removesuffix(".jsonl")
         figures = ", ".join(
             f"{f} {n - failed[f]}/{n}" for f, n in sorted(per_folder.items()))
