@@ -172,6 +172,11 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
         (None, true) => require_existing(args.source_dirs())?,
         (None, false) => default_dirs(cwd)?,
     };
+    if sources.rules.is_empty() {
+        // An empty or rule-less configuration would otherwise replace the published site
+        // with an empty catalog.
+        bail!("no rule folder given: name one with --rules or `rules:` in the configuration");
+    }
     let convert = config.convert_options();
     let out = args.out.or(config.out).unwrap_or_else(|| cwd.join("site"));
     let templates = args.templates.or(config.templates);

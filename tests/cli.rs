@@ -66,6 +66,17 @@ fn a_file_named_as_a_source_folder_is_an_error_saying_so() {
 }
 
 #[test]
+fn a_configuration_without_rule_folders_is_an_error_and_the_site_stays() {
+    // An empty detcat.yml built an empty catalog over the published site, with exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("detcat.yml"), "\n").unwrap();
+    let (code, _, err) = detcat(dir.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no rule folder given"), "{err}");
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
 fn default_folders_are_used_when_nothing_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, err) = detcat(dir.path(), &["build"]);
