@@ -104,9 +104,7 @@ fn convert_set(catalog: &Catalog, set: &RuleSet, options: &ConvertOptions) -> Ve
 }
 
 fn find_rule<'a>(catalog: &'a Catalog, id_or_name: &str) -> Option<&'a Rule> {
-    catalog.rules.iter().flat_map(|e| e.item.set().rules()).find(|rule| {
-        rule.meta.id.as_deref() == Some(id_or_name) || rule.meta.name.as_deref() == Some(id_or_name)
-    })
+    catalog.rules.iter().flat_map(|e| e.item.set().rules()).find(|rule| rule.answers_to(id_or_name))
 }
 
 /// `product: windows, category: image_load`.

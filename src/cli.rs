@@ -309,7 +309,7 @@ fn convert_file(file: &sigma::RuleFile, target: Target, options: &ConvertOptions
     let mut results = Vec::new();
     if let Some(sigma::RuleSet::Correlation { correlation, rules }) = &file.set {
         let bases: Vec<&sigma::Rule> =
-            rules.iter().filter(|r| correlation.rules.iter().any(|n| names(r, n))).collect();
+            rules.iter().filter(|r| correlation.rules.iter().any(|n| r.answers_to(n))).collect();
         let result = convert::convert_correlation(correlation, &bases, target, options);
         results.push((document_label(&correlation.meta), result));
     }
@@ -325,11 +325,6 @@ fn convert_file(file: &sigma::RuleFile, target: Target, options: &ConvertOptions
     let ok =
         !results.is_empty() && results.iter().all(|(_, r)| r.is_ok()) && parse_errors.is_empty();
     Converted { results, parse_errors, ok }
-}
-
-/// Whether a correlation's `rules` entry `name` is this rule's id or name.
-fn names(rule: &sigma::Rule, name: &str) -> bool {
-    rule.meta.id.as_deref() == Some(name) || rule.meta.name.as_deref() == Some(name)
 }
 
 /// How an error names its document: the title, else the id.

@@ -11,6 +11,7 @@ pub mod html;
 pub mod markdown;
 pub mod views;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -227,12 +228,13 @@ fn jobs<'a>(
         slug: "README".into(),
         make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
     });
+    // Grouped once: filtering every diagnostic for every rule was quadratic.
+    let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
+    for d in catalog.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+        by_file.entry(d.file.as_path()).or_default().push(d);
+    }
     for (i, entry) in catalog.rules.iter().enumerate() {
-        let findings: Vec<&Diagnostic> = catalog
-            .diagnostics
-            .iter()
-            .filter(|d| d.file == entry.item.file.path && d.severity >= Severity::Warning)
-            .collect();
+        let findings = by_file.get(entry.item.file.path.as_path()).cloned().unwrap_or_default();
         jobs.push(Job {
             kind: "rule",
             folder: Folders::RULES,

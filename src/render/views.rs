@@ -428,21 +428,17 @@ fn correlation_view(cx: &Context, set: &RuleSet) -> Option<CorrelationView> {
 /// A link to the page of the rule file `i`, under the title of the rule `id_or_name` names.
 fn base_rule_link(cx: &Context, i: usize, id_or_name: &str) -> Link {
     let entry = &cx.catalog.rules[i];
-    let rule = entry.item.set().rules().iter().find(|r| {
-        r.meta.id.as_deref() == Some(id_or_name) || r.meta.name.as_deref() == Some(id_or_name)
-    });
+    let rule = entry.item.set().rules().iter().find(|r| r.answers_to(id_or_name));
     let title = rule.map_or(id_or_name, |r| r.meta.title.as_str());
     Link { text: format!("{title} ({id_or_name})"), url: cx.page(Folders::RULES, &entry.slug) }
 }
 
 /// The rule file that defines a rule with this id or name.
 pub fn find_rule(catalog: &Catalog, id_or_name: &str) -> Option<usize> {
-    catalog.rules.iter().position(|entry| {
-        entry.item.set().rules().iter().any(|rule| {
-            rule.meta.id.as_deref() == Some(id_or_name)
-                || rule.meta.name.as_deref() == Some(id_or_name)
-        })
-    })
+    catalog
+        .rules
+        .iter()
+        .position(|entry| entry.item.set().rules().iter().any(|r| r.answers_to(id_or_name)))
 }
 
 /// The links section shared by the pages of Data Needed, Logging Policies, Enrichments and

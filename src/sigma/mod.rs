@@ -84,6 +84,13 @@ pub struct Rule {
     pub line: usize,
 }
 
+impl Rule {
+    /// Whether a correlation's `rules` entry `id_or_name` names this rule.
+    pub fn answers_to(&self, id_or_name: &str) -> bool {
+        self.meta.id.as_deref() == Some(id_or_name) || self.meta.name.as_deref() == Some(id_or_name)
+    }
+}
+
 /// What one rule file holds.
 #[derive(Debug, Clone)]
 pub enum RuleSet {
