@@ -10,6 +10,8 @@
 //! approximated. Rewriting the text with string replacements is the rejected alternative:
 //! it cannot tell `\\d` from `\d` or a class from a literal.
 
+mod boundary;
+
 use crate::sigma::value::SigmaRegex;
 
 /// Whitespace characters `\s` stands for (written as themselves: Lucene has no `\t`).
@@ -43,6 +45,8 @@ enum Node {
     Class(bool, Vec<Member>),
     Start,
     End,
+    /// `\b` (false) or `\B` (true).
+    Boundary(bool),
 }
 
 /// Why a regex cannot be written for Lucene: a short, stable phrase.
@@ -56,9 +60,13 @@ pub fn to_lucene(re: &SigmaRegex) -> Result<String, Refusal> {
     if parser.pos < parser.chars.len() {
         return Err("regex syntax");
     }
-    let tree = unanchor(tree, re.flags.multiline)?;
+    let fold = re.flags.ignore_case || inline_i;
+    let mut tree = unanchor(tree, re.flags.multiline)?;
+    if boundary::has_boundary(&tree) {
+        tree = boundary::resolve(tree, fold)?;
+    }
     let mut out = String::new();
-    Emitter { fold: re.flags.ignore_case || inline_i }.node(&tree, &mut out)?;
+    Emitter { fold }.node(&tree, &mut out)?;
     if out.ends_with('\\') {
         out.truncate(out.len() - 2);
         out.push_str("[\\\\]");
@@ -204,7 +212,7 @@ impl Parser {
 
     fn quantified(&mut self, atom: Node) -> Result<Node, Refusal> {
         let Some(quantifier) = self.quantifier() else { return Ok(atom) };
-        if matches!(atom, Node::Start | Node::End) {
+        if matches!(atom, Node::Start | Node::End | Node::Boundary(_)) {
             return Err("regex syntax");
         }
         if matches!(self.peek(), Some('?' | '+')) {
@@ -299,6 +307,10 @@ impl Parser {
     }
 
     fn escape(&mut self) -> Result<Node, Refusal> {
+        if let Some(c @ ('b' | 'B')) = self.peek() {
+            self.pos += 1;
+            return Ok(Node::Boundary(c == 'B'));
+        }
         match self.escaped()? {
             Member::Char(c) => Ok(Node::Char(c)),
             Member::Short(short, negated) => {
@@ -322,7 +334,7 @@ impl Parser {
             'f' => Ok(Member::Char('\u{c}')),
             'v' => Ok(Member::Char('\u{b}')),
             'x' => self.hex_escape(),
-            'b' | 'B' => Err("regex word boundary (\\b)"),
+            'b' => Ok(Member::Char('\u{8}')),
             '1'..='9' | 'k' => Err("regex back-reference"),
             c if c.is_ascii_alphanumeric() => Err("regex escape sequence"),
             c => Ok(Member::Char(c)),
@@ -442,6 +454,7 @@ impl Emitter {
             Node::Any => out.push('.'),
             Node::Class(negated, members) => self.class(*negated, members, out)?,
             Node::Start | Node::End => return Err("regex anchor inside the pattern"),
+            Node::Boundary(_) => return Err("regex word boundary (\\b)"),
         }
         Ok(())
     }
@@ -605,7 +618,7 @@ mod tests {
         assert_eq!(lucene("^(?P<n>a)$").unwrap(), "(a)");
         assert_eq!(lucene("^(a|)$").unwrap(), "(a|())");
         assert_eq!(lucene(r"a(?=b)").unwrap_err(), "regex look-around");
-        assert_eq!(lucene(r"\bword").unwrap_err(), "regex word boundary (\\b)");
+        assert_eq!(lucene(r"\bword").unwrap(), "(()|.*[^a-zA-Z0-9_])word.*");
         assert_eq!(lucene(r"(a)\1").unwrap_err(), "regex back-reference");
     }
 }
