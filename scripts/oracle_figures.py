@@ -5,7 +5,7 @@ exits 1 when one misses it. Called by scripts/oracle-check; standard library onl
   oracle_figures.py parse TARGET CHECK_SUMMARY.json
   oracle_figures.py regression SUMMARY.json REPORT.jsonl MIN_MATCHED
   oracle_figures.py watcher WATCHER.jsonl LUCENE.jsonl
-  oracle_figures.py converted LUCENE.jsonl GRAYLOG.jsonl WATCHER.jsonl
+  oracle_figures.py converted MIN_RULES LUCENE.jsonl GRAYLOG.jsonl WATCHER.jsonl
 """
 import json
 import re
@@ -88,7 +88,8 @@ def watcher(watcher_path, lucene_path):
     )
 
 
-def converted(*paths):
+def converted(min_rules, *paths):
+    ok = True
     for path in paths:
         per_folder = Counter()
         failed = Counter()
@@ -104,8 +105,13 @@ def converted(*paths):
         name = path.rsplit("/", 1)[-1].removesuffix(".jsonl")
         figures = ", ".join(
             f"{f} {n - failed[f]}/{n}" for f, n in sorted(per_folder.items()))
-        print(f"      {name} converted: {figures}; not convertible: {dict(reasons)}")
-    return True
+        rules = per_folder["rules"] - failed["rules"]
+        ok &= verdict(
+            rules >= int(min_rules),
+            f"{name} converted: {figures} (floor for rules {min_rules}, pySigma's Lucene "
+            f"figure); not convertible: {dict(reasons)}",
+        )
+    return ok
 
 
 def main(argv):
