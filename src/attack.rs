@@ -25,7 +25,7 @@ const EMBEDDED: [(Domain, &str); 3] = [
 const SITE: &str = "https://attack.mitre.org";
 
 /// An ATT&CK domain (matrix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Domain {
     /// Enterprise ATT&CK.

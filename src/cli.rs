@@ -62,6 +62,12 @@ pub struct BuildArgs {
     /// Atomic Red Team `atomics` folder (repeatable).
     #[arg(long, value_name = "DIR")]
     pub triggers: Vec<PathBuf>,
+    /// Customer folder, Atomic Threat Coverage format (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub customers: Vec<PathBuf>,
+    /// Use Case folder, Atomic Threat Coverage format (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub use_cases: Vec<PathBuf>,
     /// Folder of templates that replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -99,6 +105,8 @@ impl BuildArgs {
             logging_policies: self.logging_policies.clone(),
             enrichments: self.enrichments.clone(),
             triggers: self.triggers.clone(),
+            customers: self.customers.clone(),
+            use_cases: self.use_cases.clone(),
         }
     }
 }
@@ -154,11 +162,7 @@ fn progress_bar() -> ProgressBar {
 /// The build settings from the arguments, `detcat.yml` and the defaults, in that order of
 /// precedence. `cwd` is the folder the defaults are looked for in.
 pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions> {
-    let any_source = !(args.rules.is_empty()
-        && args.data_needed.is_empty()
-        && args.logging_policies.is_empty()
-        && args.enrichments.is_empty()
-        && args.triggers.is_empty());
+    let any_source = !args.source_dirs().lists_mut().iter().all(|list| list.is_empty());
     let config_path = args.config.clone().or_else(|| {
         let default = cwd.join(config::FILE_NAME);
         (!any_source && default.is_file()).then_some(default)
@@ -221,6 +225,8 @@ fn default_dirs(cwd: &Path) -> anyhow::Result<SourceDirs> {
         logging_policies: existing("logging_policies"),
         enrichments: existing("enrichments"),
         triggers: existing("triggers"),
+        customers: existing("customers"),
+        use_cases: existing("use_cases"),
     };
     if dirs.rules.is_empty() {
         bail!("no rules/ folder here and no --rules or {} given", config::FILE_NAME);

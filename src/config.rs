@@ -33,6 +33,12 @@ pub struct Config {
     /// Atomic Red Team folders.
     #[serde(default)]
     pub triggers: Vec<PathBuf>,
+    /// Customer folders.
+    #[serde(default)]
+    pub customers: Vec<PathBuf>,
+    /// Use Case folders.
+    #[serde(default)]
+    pub use_cases: Vec<PathBuf>,
     /// A folder of templates replacing the built-in ones.
     pub templates: Option<PathBuf>,
     /// The output folder.
@@ -75,6 +81,8 @@ impl Config {
             logging_policies: self.logging_policies.clone(),
             enrichments: self.enrichments.clone(),
             triggers: self.triggers.clone(),
+            customers: self.customers.clone(),
+            use_cases: self.use_cases.clone(),
         }
     }
 
@@ -90,6 +98,8 @@ impl Config {
             &mut self.logging_policies,
             &mut self.enrichments,
             &mut self.triggers,
+            &mut self.customers,
+            &mut self.use_cases,
         ] {
             list.iter_mut().for_each(join);
         }

@@ -154,7 +154,11 @@ fn two_builds_write_byte_identical_exports() {
     common::build_into(Path::new(""), &first);
     common::build_into(Path::new(""), &second);
     let exports = |site: &Path| common::read_tree(&site.join("exports"));
-    assert_eq!(exports(&first).len(), 4);
+    assert_eq!(
+        exports(&first).len(),
+        6,
+        "four exports and the layers of a customer and a use case"
+    );
     assert_eq!(exports(&first), exports(&second));
 }
 

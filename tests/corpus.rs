@@ -35,6 +35,7 @@ fn dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
         logging_policies: vec![corpus.join("atc-data/logging_policies")],
         enrichments: vec![corpus.join("atc-data/enrichments")],
         triggers: vec![corpus.join("atomic-red-team/atomics")],
+        ..SourceDirs::default()
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod data_needed;
 pub mod logsource;
+mod scopes;
 pub mod slug;
 pub mod sources;
 pub mod tags;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::attack::Attack;
 use crate::diag::Diagnostic;
-use crate::entities::{DataNeeded, Enrichment, LoggingPolicy, Trigger};
+use crate::entities::{DataNeeded, Enrichment, LoggingPolicy, Scope, Trigger};
 use crate::sigma::{RuleFile, RuleSet};
 
 pub use sources::{load_sources, shown_path, SourceDirs, Sources};
@@ -38,6 +39,10 @@ pub struct Links {
     pub tactics: Vec<String>,
     /// ATT&CK technique ids that have a page.
     pub techniques: Vec<String>,
+    /// Customers.
+    pub customers: Vec<usize>,
+    /// Use Cases.
+    pub use_cases: Vec<usize>,
 }
 
 impl Links {
@@ -48,6 +53,8 @@ impl Links {
             &mut self.logging_policies,
             &mut self.enrichments,
             &mut self.triggers,
+            &mut self.customers,
+            &mut self.use_cases,
         ] {
             list.sort_unstable();
             list.dedup();
@@ -114,6 +121,10 @@ pub struct Catalog {
     pub tactics: Vec<AttackPage>,
     /// Technique pages, in id order.
     pub techniques: Vec<AttackPage>,
+    /// Customers.
+    pub customers: Vec<Entry<Scope>>,
+    /// Use Cases.
+    pub use_cases: Vec<Entry<Scope>>,
     /// Problems found while loading and linking.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -154,6 +165,10 @@ pub fn link(sources: Sources, attack: &Attack) -> Catalog {
         |t| (t.path.clone(), slug::sanitize(&t.technique)),
         &mut catalog.diagnostics,
     );
+    catalog.customers =
+        entries("Customer", sources.customers, |c| by_stem(&c.path), &mut catalog.diagnostics);
+    catalog.use_cases =
+        entries("Use Case", sources.use_cases, |u| by_stem(&u.path), &mut catalog.diagnostics);
     link_all(&mut catalog, attack);
     catalog
 }
@@ -191,6 +206,7 @@ fn link_all(catalog: &mut Catalog, attack: &Attack) {
     link_references(catalog);
     link_correlations(catalog);
     link_attack(catalog, attack);
+    scopes::link_scopes(catalog);
     for links in catalog.links_mut() {
         links.tidy();
     }
@@ -207,6 +223,8 @@ impl Catalog {
             .chain(self.triggers.iter_mut().map(|e| &mut e.links))
             .chain(self.tactics.iter_mut().map(|p| &mut p.links))
             .chain(self.techniques.iter_mut().map(|p| &mut p.links))
+            .chain(self.customers.iter_mut().map(|e| &mut e.links))
+            .chain(self.use_cases.iter_mut().map(|e| &mut e.links))
     }
 }
 
@@ -303,7 +321,9 @@ fn link_correlations(catalog: &mut Catalog) {
 }
 
 /// Title → index; a file stem is accepted as well as the title (they are meant to agree).
-fn titles<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> HashMap<String, usize> {
+pub(crate) fn titles<'a>(
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+) -> HashMap<String, usize> {
     let mut map = HashMap::new();
     for (i, (title, slug)) in items.enumerate() {
         map.entry(slug.clone()).or_insert(i);
@@ -312,7 +332,7 @@ fn titles<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> HashMap<
     map
 }
 
-fn resolve(
+pub(crate) fn resolve(
     names: &[String],
     index: &HashMap<String, usize>,
     from: &Path,
@@ -338,7 +358,7 @@ fn resolve(
 
 /// The first line of `path` that holds `name`. The file is read again only on this rare
 /// warning path, which keeps the linked model free of source positions for every name.
-fn line_naming(path: &Path, name: &str) -> Option<usize> {
+pub(crate) fn line_naming(path: &Path, name: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().position(|line| line.contains(name.trim())).map(|i| i + 1)
 }

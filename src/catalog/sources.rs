@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::entities::{self, DataNeeded, Enrichment, LoggingPolicy, Trigger};
+use crate::entities::{self, DataNeeded, Enrichment, LoggingPolicy, Scope, Trigger};
 use crate::load::{self, SourceFile};
 use crate::sigma::{self, RuleFile};
 
@@ -22,17 +22,23 @@ pub struct SourceDirs {
     pub enrichments: Vec<PathBuf>,
     /// Atomic Red Team folders (`atomics/`).
     pub triggers: Vec<PathBuf>,
+    /// Customer folders.
+    pub customers: Vec<PathBuf>,
+    /// Use Case folders.
+    pub use_cases: Vec<PathBuf>,
 }
 
 impl SourceDirs {
     /// The folder lists of every kind, in a fixed order, for code that treats them alike.
-    pub fn lists_mut(&mut self) -> [&mut Vec<PathBuf>; 5] {
+    pub fn lists_mut(&mut self) -> [&mut Vec<PathBuf>; 7] {
         [
             &mut self.rules,
             &mut self.data_needed,
             &mut self.logging_policies,
             &mut self.enrichments,
             &mut self.triggers,
+            &mut self.customers,
+            &mut self.use_cases,
         ]
     }
 }
@@ -52,6 +58,10 @@ pub struct Sources {
     pub enrichments: Vec<Enrichment>,
     /// Triggers.
     pub triggers: Vec<Trigger>,
+    /// Customers.
+    pub customers: Vec<Scope>,
+    /// Use Cases.
+    pub use_cases: Vec<Scope>,
     /// Problems found while reading and parsing.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -64,6 +74,8 @@ impl Sources {
             + self.logging_policies.len()
             + self.enrichments.len()
             + self.triggers.len()
+            + self.customers.len()
+            + self.use_cases.len()
     }
 }
 
@@ -88,6 +100,8 @@ pub fn load_sources(dirs: &SourceDirs, progress: &(dyn Fn() + Sync)) -> Sources 
         parse_kind(&dirs.logging_policies, entities::parse_logging_policy, &mut sources);
     sources.enrichments = parse_kind(&dirs.enrichments, entities::parse_enrichment, &mut sources);
     sources.triggers = parse_kind(&dirs.triggers, entities::parse_trigger, &mut sources);
+    sources.customers = parse_kind(&dirs.customers, entities::parse_customer, &mut sources);
+    sources.use_cases = parse_kind(&dirs.use_cases, entities::parse_use_case, &mut sources);
     sources
 }
 

@@ -1,5 +1,5 @@
-//! The non-rule entities of a catalog: Data Needed, Logging Policy, Enrichment and Trigger
-//! (an Atomic Red Team test file).
+//! The non-rule entities of a catalog: Data Needed, Logging Policy, Enrichment, Trigger (an
+//! Atomic Red Team test file), and the Customers and Use Cases that select parts of it.
 //!
 //! Each submodule owns one entity: the model that later stages use and the lenient reading of
 //! its YAML file into that model. A file that is not YAML, or not a mapping, yields an error
@@ -12,6 +12,7 @@ mod data_needed;
 mod enrichment;
 mod fields;
 mod logging_policy;
+mod scope;
 mod trigger;
 
 use std::path::Path;
@@ -25,6 +26,7 @@ use crate::sigma::kind_of;
 pub use data_needed::{parse_data_needed, DataNeeded};
 pub use enrichment::{parse_enrichment, Enrichment};
 pub use logging_policy::{parse_logging_policy, LoggingPolicy};
+pub use scope::{parse_customer, parse_use_case, Scope, ScopeKind};
 pub use trigger::{parse_trigger, AtomicTest, Dependency, Executor, Input, Trigger};
 
 use fields::Fields;

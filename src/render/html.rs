@@ -18,7 +18,7 @@ pub const STYLESHEET: &str = "assets/style.css";
 
 /// The built-in HTML templates: name and text. `base.html` and `macros.html` are shared by
 /// the page templates.
-pub const BUILT_IN: [(&str, &str); 10] = [
+pub const BUILT_IN: [(&str, &str); 11] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -29,6 +29,7 @@ pub const BUILT_IN: [(&str, &str); 10] = [
     ("trigger.html", include_str!("../../templates/trigger.html")),
     ("tactic.html", include_str!("../../templates/tactic.html")),
     ("technique.html", include_str!("../../templates/technique.html")),
+    ("scope.html", include_str!("../../templates/scope.html")),
 ];
 
 /// What every page template gets beside `page`: relative URLs of the site's shared files.

@@ -28,7 +28,7 @@ use format::PageFormat;
 use views::{Context, Folders, Link};
 
 /// The built-in templates: name and text.
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 9] = [
     ("index.md", include_str!("../../templates/index.md")),
     ("rule.md", include_str!("../../templates/rule.md")),
     ("data_needed.md", include_str!("../../templates/data_needed.md")),
@@ -37,10 +37,11 @@ const BUILT_IN: [(&str, &str); 8] = [
     ("trigger.md", include_str!("../../templates/trigger.md")),
     ("tactic.md", include_str!("../../templates/tactic.md")),
     ("technique.md", include_str!("../../templates/technique.md")),
+    ("scope.md", include_str!("../../templates/scope.md")),
 ];
 
 /// The page kinds, in the order the summary counts them.
-pub const PAGE_KINDS: [&str; 8] = [
+pub const PAGE_KINDS: [&str; 10] = [
     "index",
     "rule",
     "data_needed",
@@ -49,6 +50,8 @@ pub const PAGE_KINDS: [&str; 8] = [
     "trigger",
     "tactic",
     "technique",
+    "customer",
+    "use_case",
 ];
 
 /// The template set in use.
@@ -303,6 +306,8 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             }),
         });
     }
+    scope_jobs(jobs, &catalog.customers, "customer", Folders::CUSTOMERS, t);
+    scope_jobs(jobs, &catalog.use_cases, "use_case", Folders::USE_CASES, t);
     for page in &catalog.tactics {
         jobs.push(Job {
             kind: "tactic",
@@ -318,6 +323,26 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             slug: page.id.clone(),
             make: Box::new(move |cx| {
                 t.render_page(cx, "technique", &views::technique_view(cx, page))
+            }),
+        });
+    }
+}
+
+fn scope_jobs<'a>(
+    jobs: &mut Vec<Job<'a>>,
+    scopes: &'a [crate::catalog::Entry<crate::entities::Scope>],
+    kind: &'static str,
+    folder: &'static str,
+    t: &'a Templates,
+) {
+    for entry in scopes {
+        jobs.push(Job {
+            kind,
+            folder,
+            slug: entry.slug.clone(),
+            make: Box::new(move |cx| {
+                let layer = exports::scope_layer_path(&entry.item, &entry.slug);
+                t.render_page(cx, "scope", &views::scope_view(cx, entry, &layer))
             }),
         });
     }
@@ -353,5 +378,11 @@ fn index_view(cx: &Context) -> IndexView {
         IndexSection { title: "ATT&CK tactics", pages: cx.tactic_pages(&tactic_ids) },
         IndexSection { title: "ATT&CK techniques", pages: cx.technique_pages(&technique_ids) },
     ];
+    let scopes = [
+        IndexSection { title: "Customers", pages: cx.customers(&all(c.customers.len())) },
+        IndexSection { title: "Use Cases", pages: cx.use_cases(&all(c.use_cases.len())) },
+    ];
+    let sections = sections.into_iter().chain(scopes.into_iter().filter(|s| !s.pages.is_empty()));
+    let sections = sections.collect();
     IndexView { attack_version: cx.attack.version().to_string(), sections }
 }

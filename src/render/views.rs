@@ -38,6 +38,10 @@ impl Folders {
     pub const TRIGGERS: &'static str = "triggers";
     /// Tactic and technique pages.
     pub const ATTACK: &'static str = "attack";
+    /// Customer pages.
+    pub const CUSTOMERS: &'static str = "customers";
+    /// Use Case pages.
+    pub const USE_CASES: &'static str = "use_cases";
 }
 
 /// What every view builder needs.
@@ -110,6 +114,24 @@ impl Context<'_> {
                 let text = format!("{}: {name}", trigger.technique);
                 Link { text, url: self.page(Folders::TRIGGERS, &list[i].slug) }
             })
+            .collect()
+    }
+
+    /// Links to the Customers at `indices`, by customer name.
+    pub fn customers(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.customers;
+        indices
+            .iter()
+            .map(|&i| self.titled(Folders::CUSTOMERS, &list[i].slug, &list[i].item.name))
+            .collect()
+    }
+
+    /// Links to the Use Cases at `indices`, by use case name.
+    pub fn use_cases(&self, indices: &[usize]) -> Vec<Link> {
+        let list = &self.catalog.use_cases;
+        indices
+            .iter()
+            .map(|&i| self.titled(Folders::USE_CASES, &list[i].slug, &list[i].item.name))
             .collect()
     }
 
@@ -269,6 +291,10 @@ pub struct RuleView {
     pub triggers: Vec<Link>,
     /// Other rule files this one correlates, or that correlate it.
     pub related: Vec<Link>,
+    /// Customers that deploy it.
+    pub customers: Vec<Link>,
+    /// Use Cases it serves.
+    pub use_cases: Vec<Link>,
     /// The rules (one, or several for a collection) with their queries.
     pub documents: Vec<DocView>,
     /// For a correlation rule.
@@ -320,6 +346,8 @@ pub fn rule_view(
         enrichments: cx.enrichments(&entry.links.enrichments),
         triggers: cx.triggers(&entry.links.triggers),
         related: cx.rules(&entry.links.rules),
+        customers: cx.customers(&entry.links.customers),
+        use_cases: cx.use_cases(&entry.links.use_cases),
         documents: doc_views(queries),
         correlation: correlation_view(cx, set),
         source: entry.item.file.source.clone(),
@@ -459,6 +487,10 @@ pub struct LinksView {
     pub tactics: Vec<Link>,
     /// Technique pages.
     pub techniques: Vec<Link>,
+    /// Customers.
+    pub customers: Vec<Link>,
+    /// Use Cases.
+    pub use_cases: Vec<Link>,
 }
 
 /// The links of an entity, as views.
@@ -471,7 +503,82 @@ pub fn links_view(cx: &Context, links: &Links) -> LinksView {
         triggers: cx.triggers(&links.triggers),
         tactics: cx.tactic_pages(&links.tactics),
         techniques: cx.technique_pages(&links.techniques),
+        customers: cx.customers(&links.customers),
+        use_cases: cx.use_cases(&links.use_cases),
     }
+}
+
+/// A Customer or Use Case page: what it names, and the coverage of its rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeView<'a> {
+    /// The parsed file.
+    pub item: &'a crate::entities::Scope,
+    /// `Customer` or `Use Case`.
+    pub kind_name: &'static str,
+    /// What it names and what names it.
+    pub links: LinksView,
+    /// Its rules' techniques under each tactic, in ATT&CK's tactic order.
+    pub coverage: Vec<TacticCoverage>,
+    /// Its own ATT&CK Navigator layer: the URL and the file name.
+    pub layer: Link,
+}
+
+/// One tactic's row of a coverage table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TacticCoverage {
+    /// The tactic.
+    pub tactic: Link,
+    /// Its techniques that the rules detect, each with how many rules do.
+    pub techniques: Vec<(Link, usize)>,
+}
+
+/// Builds a Customer's or Use Case's view; `layer` is its layer's path from the site root.
+pub fn scope_view<'a>(
+    cx: &Context,
+    entry: &'a Entry<crate::entities::Scope>,
+    layer: &str,
+) -> ScopeView<'a> {
+    let kind_name = match entry.item.kind {
+        crate::entities::ScopeKind::Customer => "Customer",
+        crate::entities::ScopeKind::UseCase => "Use Case",
+    };
+    ScopeView {
+        item: &entry.item,
+        kind_name,
+        links: links_view(cx, &entry.links),
+        coverage: coverage(cx, &entry.links),
+        layer: Link {
+            text: layer.rsplit('/').next().unwrap_or(layer).to_string(),
+            url: format!("{}{layer}", cx.root),
+        },
+    }
+}
+
+/// The techniques of `links` grouped under their tactics of `links`, counting the rules of
+/// `links` that detect each.
+pub fn coverage(cx: &Context, links: &Links) -> Vec<TacticCoverage> {
+    let mut tactics: Vec<&crate::attack::Tactic> =
+        links.tactics.iter().filter_map(|id| cx.attack.tactic(id)).collect();
+    tactics.sort_by_key(|t| (t.domain, t.order));
+    let mut rows = Vec::new();
+    for tactic in tactics {
+        let mut techniques = Vec::new();
+        for id in &links.techniques {
+            let under =
+                cx.attack.technique(id).is_some_and(|t| t.tactics.contains(&tactic.shortname));
+            if under {
+                let rules = links
+                    .rules
+                    .iter()
+                    .filter(|&&r| cx.catalog.rules[r].links.techniques.contains(id))
+                    .count();
+                techniques.push((cx.technique_pages(std::slice::from_ref(id)).remove(0), rules));
+            }
+        }
+        let tactic = cx.tactic_pages(std::slice::from_ref(&tactic.id)).remove(0);
+        rows.push(TacticCoverage { tactic, techniques });
+    }
+    rows
 }
 
 /// A tactic or technique page.

@@ -28,6 +28,8 @@ pub fn dirs_under(root: &Path) -> SourceDirs {
         logging_policies: existing("logging_policies"),
         enrichments: existing("enrichments"),
         triggers: existing("triggers"),
+        customers: existing("customers"),
+        use_cases: existing("use_cases"),
     }
 }
 

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use crate::attack::Attack;
 use crate::build::DocQueries;
 use crate::catalog::Catalog;
+use crate::entities::{Scope, ScopeKind};
 use crate::render::views::Context;
 use crate::render::Page;
 
@@ -30,12 +31,27 @@ pub fn render_exports(
     attack: &Attack,
 ) -> anyhow::Result<Vec<Page>> {
     let cx = context(catalog, attack);
-    Ok(vec![
+    let mut exports = vec![
         export("navigator-layer.json", json(&navigator::layer(&cx))?),
         export("analytics.csv", tables::analytics(&cx)?),
         export("pivoting.csv", tables::pivoting(&cx)?),
         export("catalog.json", json(&model::catalog(&cx, queries)?)?),
-    ])
+    ];
+    for entry in catalog.customers.iter().chain(&catalog.use_cases) {
+        let layer = navigator::scope_layer(&cx, &entry.item, &entry.links.rules);
+        let path = scope_layer_path(&entry.item, &entry.slug);
+        exports.push(Page { kind: KIND, path: PathBuf::from(path), content: json(&layer)? });
+    }
+    Ok(exports)
+}
+
+/// Where the Navigator layer of a Customer or Use Case goes, relative to the output root.
+pub fn scope_layer_path(scope: &Scope, slug: &str) -> String {
+    let kind = match scope.kind {
+        ScopeKind::Customer => "customer",
+        ScopeKind::UseCase => "use-case",
+    };
+    format!("{FOLDER}/navigator-layer-{kind}-{}.json", crate::catalog::slug::sanitize(slug))
 }
 
 /// The context of a file one folder below the root, so that links read `../rules/<page>.md`.
@@ -66,8 +82,8 @@ pub(crate) mod tests {
             rules: vec![root.join("rules")],
             data_needed: vec![root.join("data_needed")],
             logging_policies: vec![root.join("logging_policies")],
-            enrichments: Vec::new(),
             triggers: vec![root.join("triggers")],
+            ..SourceDirs::default()
         };
         let attack = Attack::embedded();
         let catalog = catalog::link(catalog::load_sources(&dirs, &|| {}), &attack);

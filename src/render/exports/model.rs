@@ -26,6 +26,8 @@ pub struct CatalogExport<'a> {
     triggers: Vec<Value>,
     tactics: Vec<AttackExport>,
     techniques: Vec<AttackExport>,
+    customers: Vec<Value>,
+    use_cases: Vec<Value>,
 }
 
 /// Links by page name (entities) and by id (ATT&CK).
@@ -38,6 +40,8 @@ struct LinkNames {
     triggers: Vec<String>,
     tactics: Vec<String>,
     techniques: Vec<String>,
+    customers: Vec<String>,
+    use_cases: Vec<String>,
 }
 
 /// One rule page: a rule file, which may hold several rules (`documents`).
@@ -103,6 +107,8 @@ pub fn catalog<'a>(
         triggers: entities(cx, Folders::TRIGGERS, &c.triggers)?,
         tactics: c.tactics.iter().map(|p| tactic(cx, p)).collect(),
         techniques: c.techniques.iter().map(|p| technique(cx, p)).collect(),
+        customers: entities(cx, Folders::CUSTOMERS, &c.customers)?,
+        use_cases: entities(cx, Folders::USE_CASES, &c.use_cases)?,
     })
 }
 
@@ -215,6 +221,8 @@ fn link_names(cx: &Context, links: &Links) -> LinkNames {
         triggers: slugs(&c.triggers, &links.triggers),
         tactics: links.tactics.clone(),
         techniques: links.techniques.clone(),
+        customers: slugs(&c.customers, &links.customers),
+        use_cases: slugs(&c.use_cases, &links.use_cases),
     }
 }
 

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::catalog::AttackPage;
+use crate::entities::Scope;
 use crate::render::views::Context;
 
 /// Navigator's colour scale runs from the first colour (score `minValue`) to the last.
@@ -74,20 +75,41 @@ struct LegendItem {
 
 /// The layer of the catalog `cx` holds.
 pub fn layer(cx: &Context) -> Layer {
+    let description = "Techniques the catalog's rules detect; the score counts the rules.";
+    layer_of(cx, "detcat coverage".into(), description.into(), None)
+}
+
+/// The layer of one Customer or Use Case: only its rules count.
+pub fn scope_layer(cx: &Context, scope: &Scope, rules: &[usize]) -> Layer {
+    let name = format!("detcat coverage: {}", scope.name);
+    let description =
+        format!("Techniques the rules of {} detect; the score counts them.", scope.title);
+    layer_of(cx, name, description, Some(rules))
+}
+
+/// A layer counting the rules `only` (every rule when `None`).
+fn layer_of(cx: &Context, name: String, description: String, only: Option<&[usize]>) -> Layer {
     let techniques: Vec<TechniqueEntry> = cx
         .catalog
         .techniques
         .iter()
-        .filter(|page| !page.links.rules.is_empty())
-        .map(|page| entry(cx, page))
+        .filter_map(|page| {
+            let rules: Vec<usize> = match only {
+                Some(only) => {
+                    page.links.rules.iter().copied().filter(|r| only.contains(r)).collect()
+                }
+                None => page.links.rules.clone(),
+            };
+            (!rules.is_empty()).then(|| entry(cx, page, &rules))
+        })
         .collect();
     let max = techniques.iter().map(|t| t.score).max().unwrap_or(0);
     let attack = cx.attack.version().split('.').next().unwrap_or_default().to_string();
     Layer {
-        name: "detcat coverage".into(),
+        name,
         versions: Versions { attack, navigator: "5.1.0", layer: "4.5" },
         domain: "enterprise-attack",
-        description: "Techniques the catalog's rules detect; the score counts the rules.".into(),
+        description,
         sorting: 3,
         hide_disabled: false,
         techniques,
@@ -99,8 +121,8 @@ pub fn layer(cx: &Context) -> Layer {
     }
 }
 
-fn entry(cx: &Context, page: &AttackPage) -> TechniqueEntry {
-    let rules = cx.rules(&page.links.rules);
+fn entry(cx: &Context, page: &AttackPage, rules: &[usize]) -> TechniqueEntry {
+    let rules = cx.rules(rules);
     let titles: Vec<&str> = rules.iter().map(|l| l.text.as_str()).collect();
     let count = rules.len();
     let noun = if count == 1 { "rule" } else { "rules" };

@@ -75,6 +75,7 @@ fn rule_rows(cx: &Context, r: usize, rows: &mut Vec<AnalyticsRow>) {
     let entry = &cx.catalog.rules[r];
     let rule = cx.rules(&[r]).remove(0);
     let base = AnalyticsRow {
+        customer: joined(&cx.customers(&entry.links.customers)),
         rule: rule.text,
         rule_page: rule.url,
         logsource: logsources(entry),
