@@ -9,6 +9,7 @@ pub mod exports;
 pub mod format;
 pub mod html;
 pub mod markdown;
+pub mod review;
 pub mod views;
 
 use std::collections::HashMap;
@@ -28,8 +29,9 @@ use format::PageFormat;
 use views::{Context, Folders, Link};
 
 /// The built-in templates: name and text.
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 9] = [
     ("index.md", include_str!("../../templates/index.md")),
+    ("review.md", include_str!("../../templates/review.md")),
     ("rule.md", include_str!("../../templates/rule.md")),
     ("data_needed.md", include_str!("../../templates/data_needed.md")),
     ("logging_policy.md", include_str!("../../templates/logging_policy.md")),
@@ -40,8 +42,9 @@ const BUILT_IN: [(&str, &str); 8] = [
 ];
 
 /// The page kinds, in the order the summary counts them.
-pub const PAGE_KINDS: [&str; 8] = [
+pub const PAGE_KINDS: [&str; 9] = [
     "index",
+    "review",
     "rule",
     "data_needed",
     "logging_policy",
@@ -228,9 +231,15 @@ fn jobs<'a>(
         slug: "README".into(),
         make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
     });
+    jobs.push(Job {
+        kind: "review",
+        folder: "",
+        slug: "review".into(),
+        make: Box::new(move |cx| t.render_page(cx, "review", &review::review_view(cx))),
+    });
     // Grouped once: filtering every diagnostic for every rule was quadratic.
     let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
-    for d in catalog.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+    for d in &catalog.diagnostics {
         by_file.entry(d.file.as_path()).or_default().push(d);
     }
     for (i, entry) in catalog.rules.iter().enumerate() {
@@ -330,10 +339,21 @@ struct IndexSection {
     pages: Vec<Link>,
 }
 
+/// The review's link and counts on the index page.
+#[derive(Serialize)]
+struct ReviewLink {
+    url: String,
+    total: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
 #[derive(Serialize)]
 struct IndexView {
     attack_version: String,
     sections: Vec<IndexSection>,
+    review: ReviewLink,
 }
 
 fn index_view(cx: &Context) -> IndexView {
@@ -353,5 +373,14 @@ fn index_view(cx: &Context) -> IndexView {
         IndexSection { title: "ATT&CK tactics", pages: cx.tactic_pages(&tactic_ids) },
         IndexSection { title: "ATT&CK techniques", pages: cx.technique_pages(&technique_ids) },
     ];
-    IndexView { attack_version: cx.attack.version().to_string(), sections }
+    let findings = &c.diagnostics;
+    let n = |s| crate::check::count_severity(findings, s);
+    let review = ReviewLink {
+        url: format!("{}review.{}", cx.root, cx.ext),
+        total: findings.len(),
+        errors: n(Severity::Error),
+        warnings: n(Severity::Warning),
+        notes: n(Severity::Info),
+    };
+    IndexView { attack_version: cx.attack.version().to_string(), sections, review }
 }

@@ -275,7 +275,7 @@ pub struct RuleView {
     pub correlation: Option<CorrelationView>,
     /// The rule file's text.
     pub source: String,
-    /// Problems found in the file.
+    /// The review's findings about the file, as `line N: severity [code]: message`.
     pub findings: Vec<String>,
 }
 
@@ -323,16 +323,10 @@ pub fn rule_view(
         documents: doc_views(queries),
         correlation: correlation_view(cx, set),
         source: entry.item.file.source.clone(),
-        findings: findings.iter().map(|d| finding_text(d)).collect(),
+        findings: findings.iter().map(|d| super::review::finding_text(d)).collect(),
     }
 }
 
-fn finding_text(d: &Diagnostic) -> String {
-    match d.line {
-        Some(line) => format!("line {line}: {} [{}]: {}", d.severity, d.code, d.message),
-        None => format!("{} [{}]: {}", d.severity, d.code, d.message),
-    }
-}
 
 fn split_references(references: &[String]) -> (Vec<Link>, Vec<String>) {
     let (urls, notes): (Vec<&String>, Vec<&String>) =
