@@ -1,9 +1,10 @@
 //! The command line: arguments, configuration, progress, and what the user sees.
 //!
 //! Output goes to two channels: diagnostics and the closing summary line on stderr, queries
-//! (for `convert`) on stdout. `build` exits 0 when it did its job, even if some sources had
-//! problems (they are reported); `convert` exits 1 when any rule file had an error or a rule
-//! that is not convertible, after printing everything. Both exit 1 when they could not run (a
+//! (for `convert`) and findings (for `check`) on stdout. `build` exits 0 when it did its job,
+//! even if some sources had problems (they are reported); `convert` exits 1 when any rule file
+//! had an error or a rule that is not convertible, after printing everything; `check` exits 1
+//! when it found an error (or, with `--strict`, a warning). Both exit 1 when they could not run (a
 //! folder named on the command line is missing, the output cannot be written); 2 for a usage
 //! error.
 
@@ -215,7 +216,10 @@ fn run_check(args: CheckArgs) -> anyhow::Result<bool> {
         ReportFormat::Json => format!("{:#}\n", check::json::report(findings)),
         ReportFormat::Sarif => format!("{:#}\n", check::sarif::report(findings)),
     };
-    std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write to standard output")?;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to standard output")?;
     eprintln!(
         "detcat: checked in {:.2}s (loading, linking and converting {:.2}s, checks {:.3}s)",
         (report.prepare + report.review).as_secs_f64(),

@@ -17,7 +17,8 @@ pub fn check(catalog: &Catalog, attack: &Attack) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &catalog.rules {
         let file = &entry.item.file;
-        let tactics: BTreeSet<&str> = entry.item.attack.tactics.iter().map(String::as_str).collect();
+        let tactics: BTreeSet<&str> =
+            entry.item.attack.tactics.iter().map(String::as_str).collect();
         let mut seen = BTreeSet::new();
         for tag in tags_of(entry.item.set()) {
             if seen.insert(tag) {
@@ -51,7 +52,9 @@ fn tag_findings(
             let message = format!("tag `{tag}` names nothing in ATT&CK v{}", attack.version());
             out.push(Diagnostic::warning(path, "tag-unknown", message));
         }
-        Tag::Technique(technique) => out.extend(technique_findings(technique, tactics, attack, path)),
+        Tag::Technique(technique) => {
+            out.extend(technique_findings(technique, tactics, attack, path))
+        }
         _ => {}
     }
     out
@@ -75,7 +78,11 @@ fn has_tag_shape(tag: &str) -> bool {
     let ok = |s: &str, dot: bool| {
         !s.is_empty()
             && s.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || (dot && c == '.')
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || c == '_'
+                    || c == '-'
+                    || (dot && c == '.')
             })
     };
     ok(namespace, false) && ok(value, true)
@@ -91,7 +98,9 @@ fn technique_findings(
     let id = &technique.id;
     if technique.revoked {
         let message = match attack.successor(id) {
-            Some(s) => format!("technique {id} is revoked; ATT&CK replaced it with {} ({})", s.id, s.name),
+            Some(s) => {
+                format!("technique {id} is revoked; ATT&CK replaced it with {} ({})", s.id, s.name)
+            }
             None => format!("technique {id} is revoked, with no successor named"),
         };
         out.push(Diagnostic::warning(path, "technique-revoked", message));
@@ -150,8 +159,10 @@ mod tests {
 
     #[test]
     fn a_revoked_technique_names_its_successor() {
-        let found = findings("  - attack.persistence\n  - attack.privilege-escalation\n  - attack.t1084\n");
-        let revoked: Vec<&Diagnostic> = found.iter().filter(|d| d.code == "technique-revoked").collect();
+        let found =
+            findings("  - attack.persistence\n  - attack.privilege-escalation\n  - attack.t1084\n");
+        let revoked: Vec<&Diagnostic> =
+            found.iter().filter(|d| d.code == "technique-revoked").collect();
         assert_eq!(revoked.len(), 1, "{found:?}");
         assert!(revoked[0].message.contains("T1546.003"), "{}", revoked[0].message);
     }

@@ -19,7 +19,8 @@ pub fn check(catalog: &Catalog, queries: &[Vec<DocQueries>]) -> Vec<Diagnostic> 
             for (_, result) in &doc.results {
                 if let Err(unsupported) = result {
                     let message = format!("`{}`: {unsupported}", doc.title);
-                    let finding = Diagnostic::warning(&entry.item.file.path, "not-convertible", message);
+                    let finding =
+                        Diagnostic::warning(&entry.item.file.path, "not-convertible", message);
                     out.push(finding.at(Some(line)));
                 }
             }

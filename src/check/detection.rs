@@ -91,11 +91,15 @@ mod tests {
 
     #[test]
     fn parser_findings_keep_their_codes() {
-        let rule = "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    a|re: '('\n  \
+        let rule =
+            "title: T\nlogsource:\n  product: windows\ndetection:\n  sel:\n    a|re: '('\n  \
             condition: sel and missing\n";
         let catalog = catalog_of(&[("rules/a.yml", rule)]);
         let codes: Vec<&str> = catalog.diagnostics.iter().map(|d| d.code).collect();
-        assert!(codes.contains(&"invalid-regex") || codes.contains(&"undefined-selection"), "{codes:?}");
+        assert!(
+            codes.contains(&"invalid-regex") || codes.contains(&"undefined-selection"),
+            "{codes:?}"
+        );
         assert!(codes.iter().all(|c| crate::check::lookup(c).is_some()), "{codes:?}");
     }
 }

@@ -29,7 +29,8 @@ fn rules_without_data_needed(catalog: &Catalog) -> Vec<Diagnostic> {
         if matches!(set, RuleSet::Correlation { rules, .. } if rules.is_empty()) {
             continue;
         }
-        let sources: Vec<String> = set.rules().iter().map(|r| logsource_text(&r.logsource)).collect();
+        let sources: Vec<String> =
+            set.rules().iter().map(|r| logsource_text(&r.logsource)).collect();
         let mut sources: Vec<String> = sources.into_iter().filter(|s| !s.is_empty()).collect();
         sources.dedup();
         let message = match sources.is_empty() {
@@ -37,7 +38,9 @@ fn rules_without_data_needed(catalog: &Catalog) -> Vec<Diagnostic> {
             false => format!("no Data Needed matches the log source `{}`", sources.join("`, `")),
         };
         let line = super::line_holding(&entry.item.file.source, "logsource:");
-        out.push(Diagnostic::warning(&entry.item.file.path, "rule-no-data-needed", message).at(line));
+        out.push(
+            Diagnostic::warning(&entry.item.file.path, "rule-no-data-needed", message).at(line),
+        );
     }
     out
 }
@@ -63,7 +66,12 @@ fn techniques_without_rules(catalog: &Catalog) -> Vec<Diagnostic> {
         for &t in &page.links.triggers {
             let trigger = &catalog.triggers[t].item;
             let message = format!("technique {} has triggers but no rule detects it", page.id);
-            let finding = Diagnostic::new(&trigger.path, "technique-trigger-no-rule", Severity::Info, message);
+            let finding = Diagnostic::new(
+                &trigger.path,
+                "technique-trigger-no-rule",
+                Severity::Info,
+                message,
+            );
             out.push(finding.at(Some(1)));
         }
     }
@@ -83,7 +91,10 @@ mod tests {
     fn missing_links_are_found() {
         let catalog = catalog_of(&[
             ("rules/a.yml", RULE),
-            ("data_needed/DN_0001_4624_logon.yml", "title: DN_0001_4624_logon\nplatform: Windows\n"),
+            (
+                "data_needed/DN_0001_4624_logon.yml",
+                "title: DN_0001_4624_logon\nplatform: Windows\n",
+            ),
             ("triggers/T1059/T1059.yaml", TRIGGER),
         ]);
         let findings = check(&catalog);

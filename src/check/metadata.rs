@@ -97,11 +97,7 @@ fn field_findings(path: &Path, docs: &[DocText], rule: &Located) -> Vec<Diagnost
     out
 }
 
-fn date_findings(
-    path: &Path,
-    meta: &Meta,
-    at: &dyn Fn(&str) -> Option<usize>,
-) -> Vec<Diagnostic> {
+fn date_findings(path: &Path, meta: &Meta, at: &dyn Fn(&str) -> Option<usize>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (key, value) in [("date", &meta.date), ("modified", &meta.modified)] {
         if let Some(value) = value.as_deref().filter(|v| parse_date(v, '-').is_none()) {
@@ -128,9 +124,10 @@ pub fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     let lengths = [8, 4, 4, 4, 12];
     groups.len() == 5
-        && groups.iter().zip(lengths).all(|(g, n)| {
-            g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit())
-        })
+        && groups
+            .iter()
+            .zip(lengths)
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// `(year, month, day)` of a date written `YYYY<sep>MM<sep>DD`, when it is a real date.
@@ -151,7 +148,7 @@ fn parse_date_lenient(text: &str) -> Option<(u32, u32, u32)> {
 }
 
 fn days_in_month(year: u32, month: u32) -> Option<u32> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
         4 | 6 | 9 | 11 => Some(30),
@@ -175,14 +172,17 @@ fn duplicates(catalog: &Catalog) -> Vec<Diagnostic> {
         for rule in located {
             if let Some(id) = rule.meta.id.as_deref() {
                 if let Some(first) = first_elsewhere(&mut ids, id.trim(), i) {
-                    let other = shown_path(&catalog.source_roots, &catalog.rules[first].item.file.path);
+                    let other =
+                        shown_path(&catalog.source_roots, &catalog.rules[first].item.file.path);
                     let message = format!("id `{id}` is also the id of {other}");
                     let line = super::line_holding(source, id);
                     out.push(Diagnostic::error(path, "id-duplicate", message).at(line));
                 }
             }
             let title = rule.meta.title.trim();
-            if let Some(first) = first_elsewhere(&mut titles, title, i).filter(|_| !title.is_empty()) {
+            if let Some(first) =
+                first_elsewhere(&mut titles, title, i).filter(|_| !title.is_empty())
+            {
                 let other = shown_path(&catalog.source_roots, &catalog.rules[first].item.file.path);
                 let message = format!("title `{title}` is also the title of {other}");
                 let line = super::line_holding(source, title);
@@ -194,7 +194,11 @@ fn duplicates(catalog: &Catalog) -> Vec<Diagnostic> {
 }
 
 /// Records `key` for file `i`; returns the first other file that had it.
-fn first_elsewhere<'a>(seen: &mut HashMap<&'a str, usize>, key: &'a str, i: usize) -> Option<usize> {
+fn first_elsewhere<'a>(
+    seen: &mut HashMap<&'a str, usize>,
+    key: &'a str,
+    i: usize,
+) -> Option<usize> {
     match seen.get(key) {
         Some(&first) if first != i => Some(first),
         Some(_) => None,
@@ -228,7 +232,9 @@ fn schema_findings(
                 continue;
             }
             let message = format!("`{}`: {}", pointer_text(&pointer), one_line(&error.to_string()));
-            out.push(Diagnostic::warning(path, "sigma-schema", message).at(pointer_line(doc, &pointer)));
+            out.push(
+                Diagnostic::warning(path, "sigma-schema", message).at(pointer_line(doc, &pointer)),
+            );
         }
     }
     out
@@ -358,9 +364,18 @@ mod tests {
             + "falsepositives: {a: 1}\n";
         let catalog = catalog_of(&[("rules/a.yml", &bad)]);
         let findings = check(&catalog);
-        let schema: Vec<&Diagnostic> = findings.iter().filter(|d| d.code == "sigma-schema").collect();
-        assert!(schema.iter().any(|d| d.message.starts_with("`logsource.product`") && d.line == Some(8)), "{schema:?}");
-        assert!(schema.iter().any(|d| d.message.starts_with("`falsepositives`") && d.line == Some(13)), "{schema:?}");
+        let schema: Vec<&Diagnostic> =
+            findings.iter().filter(|d| d.code == "sigma-schema").collect();
+        assert!(
+            schema
+                .iter()
+                .any(|d| d.message.starts_with("`logsource.product`") && d.line == Some(8)),
+            "{schema:?}"
+        );
+        assert!(
+            schema.iter().any(|d| d.message.starts_with("`falsepositives`") && d.line == Some(13)),
+            "{schema:?}"
+        );
     }
 
     #[test]

@@ -167,9 +167,26 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for check in CHECKS {
             assert!(seen.insert(check.code), "{} twice", check.code);
-            let ok = check.code.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit());
+            let ok = check
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit());
             assert!(ok, "{}", check.code);
         }
     }
 
+    #[test]
+    fn the_readme_lists_every_code_with_its_severity() {
+        let readme = include_str!("../../README.md");
+        for check in CHECKS {
+            let row = format!("| `{}` | {} | {} |", check.code, check.severity, check.group);
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+        let rows = readme.lines().filter(|l| {
+            l.starts_with("| `") && l.contains(" | error |")
+                || l.starts_with("| `") && l.contains(" | warning |")
+                || l.starts_with("| `") && l.contains(" | info |")
+        });
+        assert_eq!(rows.count(), CHECKS.len(), "the README lists a code CHECKS lacks");
+    }
 }

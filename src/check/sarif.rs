@@ -91,12 +91,20 @@ mod tests {
     fn results_carry_level_location_and_rule_index() {
         let findings = vec![
             Diagnostic::error(Path::new("./r/a.yml"), "id-duplicate", "twice").at(Some(4)),
-            Diagnostic::new(Path::new("t/T1.yaml"), "technique-trigger-no-rule", Severity::Info, "x"),
+            Diagnostic::new(
+                Path::new("t/T1.yaml"),
+                "technique-trigger-no-rule",
+                Severity::Info,
+                "x",
+            ),
         ];
         let log = report(&findings);
         let results = &log["runs"][0]["results"];
         assert_eq!(results[0]["level"], "error");
-        assert_eq!(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "r/a.yml");
+        assert_eq!(
+            results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "r/a.yml"
+        );
         assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
         assert_eq!(results[1]["level"], "note");
         assert!(results[1]["locations"][0]["physicalLocation"].get("region").is_none());

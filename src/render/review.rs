@@ -79,10 +79,14 @@ pub fn review_view(cx: &Context) -> ReviewView {
         by_code.entry(finding.code).or_default().push(finding);
         by_file.entry(finding.file.as_path()).or_default().push(finding);
     }
-    let checks = by_code.into_iter().map(|(code, list)| check_view(code, &list, &file_ref)).collect();
+    let checks =
+        by_code.into_iter().map(|(code, list)| check_view(code, &list, &file_ref)).collect();
     let (mut rules, mut others) = (Vec::new(), Vec::new());
     for (path, list) in by_file {
-        let entry = FileFindings { file: file_ref(path), findings: list.iter().map(|d| finding_text(d)).collect() };
+        let entry = FileFindings {
+            file: file_ref(path),
+            findings: list.iter().map(|d| finding_text(d)).collect(),
+        };
         if pages.get(path).is_some_and(|p| p.rule) {
             rules.push(entry);
         } else {

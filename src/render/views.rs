@@ -327,7 +327,6 @@ pub fn rule_view(
     }
 }
 
-
 fn split_references(references: &[String]) -> (Vec<Link>, Vec<String>) {
     let (urls, notes): (Vec<&String>, Vec<&String>) =
         references.iter().partition(|r| r.starts_with("https://") || r.starts_with("http://"));
