@@ -61,7 +61,8 @@ pub struct ReviewView {
     pub checks: Vec<CheckView>,
     /// Rule files with findings, in path order.
     pub rules: Vec<FileFindings>,
-    /// Other source files with findings (Data Needed, triggers, configuration), in path order.
+    /// Files without a rule page that have findings (broken rule files, Data Needed,
+    /// triggers, the configuration), in path order.
     pub others: Vec<FileFindings>,
 }
 
