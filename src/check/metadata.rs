@@ -1,7 +1,8 @@
 //! Metadata checks: the Sigma JSON schema, ids, titles, status, level and dates.
 //!
 //! The schema is the specification's own (`data/sigma/`, embedded), checked with the
-//! `jsonschema` crate against each rule document as the parser merged it. Keys that have a
+//! `jsonschema` crate against each rule's YAML mapping as the parser merged it (kept on the
+//! rule, so that nothing is parsed twice). Keys that have a
 //! check of their own here (`id`, `status`, `level`, `date`, `modified`, `tags`) and missing
 //! required keys (reported by the parser as `missing-field`) are left out of the schema
 //! findings, so that one problem gives one finding.
@@ -10,13 +11,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde_yaml::{Mapping, Value};
 
 use crate::catalog::{shown_path, Catalog};
 use crate::diag::Diagnostic;
 use crate::load::{self, DocText};
-use crate::sigma::collection::merge_over;
-use crate::sigma::Meta;
+use crate::sigma::{Meta, Rule};
 
 /// The Sigma detection rule schema (Sigma specification, see `data/sigma/LICENSE`).
 const SIGMA_SCHEMA: &str = include_str!("../../data/sigma/sigma-detection-rule-schema.json");
@@ -49,7 +48,9 @@ pub fn check(catalog: &Catalog) -> Vec<Diagnostic> {
                 out.extend(field_findings(&file.path, &docs, &located));
             }
             if let Some(validator) = &validator {
-                out.extend(schema_findings(validator, &file.path, &docs));
+                for rule in entry.item.set().rules() {
+                    out.extend(schema_findings(validator, &file.path, &docs, rule));
+                }
             }
             out
         })
@@ -215,63 +216,29 @@ fn schema_validator() -> Option<jsonschema::Validator> {
     jsonschema::draft202012::new(&schema).ok()
 }
 
-/// Schema findings for every detection rule document of the file, merged as the parser
-/// merges collections.
+/// Schema findings for one detection rule, checked as the parser read it (a collection's
+/// document merged with its global part).
 fn schema_findings(
     validator: &jsonschema::Validator,
     path: &Path,
     docs: &[DocText],
+    rule: &Rule,
 ) -> Vec<Diagnostic> {
+    let Ok(instance) = serde_json::to_value(rule.document.as_ref()) else { return Vec::new() };
+    let doc = docs.iter().find(|d| d.first_line == rule.line);
     let mut out = Vec::new();
-    for (doc, merged) in rule_documents(docs) {
-        let Ok(instance) = serde_json::to_value(Value::Mapping(merged)) else { continue };
-        for error in validator.iter_errors(&instance) {
-            let pointer = error.instance_path().as_str().to_string();
-            let top = pointer.split('/').nth(1).unwrap_or_default();
-            if top.is_empty() || CHECKED_ELSEWHERE.contains(&top) {
-                continue;
-            }
-            let message = format!("`{}`: {}", pointer_text(&pointer), one_line(&error.to_string()));
-            out.push(
-                Diagnostic::warning(path, "sigma-schema", message).at(pointer_line(doc, &pointer)),
-            );
+    for error in validator.iter_errors(&instance) {
+        let pointer = error.instance_path().as_str().to_string();
+        let top = pointer.split('/').nth(1).unwrap_or_default();
+        if top.is_empty() || CHECKED_ELSEWHERE.contains(&top) {
+            continue;
         }
+        let message = format!("`{}`: {}", pointer_text(&pointer), one_line(&error.to_string()));
+        let line = doc.and_then(|d| pointer_line(d, &pointer));
+        let line = line.or_else(|| docs.iter().find_map(|d| pointer_line(d, &pointer)));
+        out.push(Diagnostic::warning(path, "sigma-schema", message).at(line));
     }
     out
-}
-
-/// The detection rule documents of a file, each merged with the global part before it.
-fn rule_documents(docs: &[DocText]) -> Vec<(&DocText, Mapping)> {
-    let mut out = Vec::new();
-    let mut global: Option<Mapping> = None;
-    for doc in docs {
-        let Ok(Value::Mapping(map)) = load::parse_yaml(doc) else { continue };
-        match map.get("action").and_then(Value::as_str) {
-            Some("global") => global = Some(without(map, "action")),
-            Some("reset") => global = None,
-            Some(_) => {}
-            None if map.contains_key("correlation") || map.contains_key("filter") => {}
-            None => {
-                let merged = match &global {
-                    Some(g) => merge_over(map, g.clone()),
-                    None => map,
-                };
-                out.push((doc, merged));
-            }
-        }
-    }
-    if out.is_empty() && docs.len() == 1 {
-        // A lone `action: global` document read as a rule of its own.
-        if let Some(g) = global {
-            out.push((&docs[0], g));
-        }
-    }
-    out
-}
-
-fn without(mut map: Mapping, key: &str) -> Mapping {
-    map.remove(key);
-    map
 }
 
 /// `/logsource/category` as `logsource.category`.
