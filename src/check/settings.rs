@@ -79,3 +79,54 @@ impl CheckSettings {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::tests_support::catalog_of;
+
+    const RULE: &str = "title: T\nid: 929a690e-bef0-4204-a928-ef5e620d6fcc\nlogsource:\n  \
+        product: windows\ndetection:\n  sel:\n    a: b\n  condition: sel\n";
+
+    fn finding(catalog: &Catalog, code: &'static str) -> Diagnostic {
+        Diagnostic::warning(&catalog.rules[0].item.file.path, code, "x")
+    }
+
+    #[test]
+    fn codes_are_dropped_everywhere_or_for_one_rule_id() {
+        let catalog = catalog_of(&[("rules/a.yml", RULE)]);
+        let all = || vec![finding(&catalog, "tag-unknown"), finding(&catalog, "title-duplicate")];
+        let global = CheckSettings { disable: vec!["tag-unknown".into()], ..Default::default() };
+        let kept: Vec<&str> = global.apply(&catalog, all()).iter().map(|d| d.code).collect();
+        assert_eq!(kept, ["title-duplicate"]);
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            "929a690e-bef0-4204-a928-ef5e620d6fcc".to_string(),
+            vec!["title-duplicate".into()],
+        );
+        let per_rule = CheckSettings { rules, ..Default::default() };
+        let kept: Vec<&str> = per_rule.apply(&catalog, all()).iter().map(|d| d.code).collect();
+        assert_eq!(kept, ["tag-unknown"]);
+        let mut other = BTreeMap::new();
+        other.insert("another-id".to_string(), vec!["title-duplicate".into()]);
+        let unrelated = CheckSettings { rules: other, ..Default::default() };
+        assert_eq!(unrelated.apply(&catalog, all()).len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_code_is_a_warning_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("detcat.yml");
+        std::fs::write(&file, "rules: [r]\nchecks:\n  disable: [tag-unknown, tag-unknwn]\n")
+            .unwrap();
+        let settings = CheckSettings {
+            disable: vec!["tag-unknown".into(), "tag-unknwn".into()],
+            file: Some(file),
+            ..Default::default()
+        };
+        let found = settings.unknown_codes();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].code, found[0].line), ("config-unknown-code", Some(3)));
+        assert!(found[0].message.contains("tag-unknwn"));
+    }
+}
