@@ -1,6 +1,6 @@
 //! The build: one flat list of named steps, from source folders to a written site.
 //!
-//! load → link → convert → render → write. Each step is a function of the one before;
+//! load → link → convert → check → render → write. Each step is a function of the one before;
 //! diagnostics are collected along the way and returned, never printed here.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::attack::Attack;
 use crate::catalog::{self, Catalog, SourceDirs};
+use crate::check::{self, CheckSettings};
 use crate::convert::{self, ConvertOptions, Target, Unsupported};
 use crate::diag::{self, Diagnostic};
 use crate::render::{self, Format, Templates};
@@ -42,6 +43,8 @@ pub struct BuildOptions {
     pub convert: ConvertOptions,
     /// Which page formats are written.
     pub format: Format,
+    /// Checks switched off.
+    pub checks: CheckSettings,
 }
 
 /// What a build did.
@@ -49,8 +52,10 @@ pub struct BuildOptions {
 pub struct BuildReport {
     /// Pages written, by kind, in a stable order.
     pub pages: Vec<(&'static str, usize)>,
-    /// Every diagnostic, sorted.
+    /// What loading and linking found, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every finding of the review (the diagnostics above among them), sorted.
+    pub findings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -64,12 +69,37 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let sources = catalog::load_sources(&options.sources, progress);
     let mut catalog = catalog::link(sources, &attack);
     let queries = convert_all(&catalog, &options.convert);
+    let findings = check::review(&catalog, &queries, &attack, &options.checks);
+    let mut diagnostics = std::mem::replace(&mut catalog.diagnostics, findings);
     let mut pages = render::render(&catalog, &queries, &attack, &templates, options.format)?;
     pages.extend(render::exports::render_exports(&catalog, &queries, &attack)?);
     site::write_site(&options.out, &pages)?;
-    let mut diagnostics = std::mem::take(&mut catalog.diagnostics);
     diag::sort(&mut diagnostics);
-    Ok(BuildReport { pages: render::count_pages(&pages), diagnostics, elapsed: start.elapsed() })
+    let findings = std::mem::take(&mut catalog.diagnostics);
+    let pages = render::count_pages(&pages);
+    Ok(BuildReport { pages, diagnostics, findings, elapsed: start.elapsed() })
+}
+
+/// What a check found, and how long its stages took.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Every finding, sorted.
+    pub findings: Vec<Diagnostic>,
+    /// Loading, linking and converting.
+    pub prepare: Duration,
+    /// The checks alone.
+    pub review: Duration,
+}
+
+/// Loads, links and converts like [`build`], then reviews the catalog; writes nothing.
+pub fn check(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> CheckReport {
+    let start = Instant::now();
+    let attack = Attack::embedded();
+    let catalog = catalog::link(catalog::load_sources(&options.sources, progress), &attack);
+    let queries = convert_all(&catalog, &options.convert);
+    let prepared = Instant::now();
+    let findings = check::review(&catalog, &queries, &attack, &options.checks);
+    CheckReport { findings, prepare: prepared - start, review: prepared.elapsed() }
 }
 
 /// Converts every rule of the catalog for every target, in parallel, in catalog order.

@@ -1,9 +1,10 @@
 //! The command line: arguments, configuration, progress, and what the user sees.
 //!
 //! Output goes to two channels: diagnostics and the closing summary line on stderr, queries
-//! (for `convert`) on stdout. `build` exits 0 when it did its job, even if some sources had
-//! problems (they are reported); `convert` exits 1 when any rule file had an error or a rule
-//! that is not convertible, after printing everything. Both exit 1 when they could not run (a
+//! (for `convert`) and findings (for `check`) on stdout. `build` exits 0 when it did its job,
+//! even if some sources had problems (they are reported); `convert` exits 1 when any rule file
+//! had an error or a rule that is not convertible, after printing everything; `check` exits 1
+//! when it found an error (or, with `--strict`, a warning). Both exit 1 when they could not run (a
 //! folder named on the command line is missing, the output cannot be written); 2 for a usage
 //! error.
 
@@ -21,7 +22,7 @@ use crate::config::{self, Config};
 use crate::convert::{self, ConvertOptions, Target};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::Format;
-use crate::{load, sigma};
+use crate::{check, load, sigma};
 
 /// detcat turns a detection repository into a cross-linked detection catalog.
 #[derive(Debug, Parser)]
@@ -39,6 +40,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the queries of Sigma rules for one target.
     Convert(ConvertArgs),
+    /// Review the sources: every problem, with file, line, code and severity.
+    Check(CheckArgs),
 }
 
 /// Arguments of `detcat build`.
@@ -97,6 +100,61 @@ pub struct ConvertArgs {
     pub config: Option<PathBuf>,
 }
 
+/// Arguments of `detcat check`.
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Configuration file (default: ./detcat.yml when present and no source folder is given).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Sigma rule folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Data Needed folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub data_needed: Vec<PathBuf>,
+    /// Logging Policy folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub logging_policies: Vec<PathBuf>,
+    /// Enrichment folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub enrichments: Vec<PathBuf>,
+    /// Atomic Red Team `atomics` folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub triggers: Vec<PathBuf>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How `detcat check` prints its findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// `file:line: severity [code]: message`, then counts per check.
+    #[default]
+    Human,
+    /// One JSON document: the findings and the counts per check.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+impl CheckArgs {
+    fn into_build_args(self) -> BuildArgs {
+        BuildArgs {
+            config: self.config,
+            rules: self.rules,
+            data_needed: self.data_needed,
+            logging_policies: self.logging_policies,
+            enrichments: self.enrichments,
+            triggers: self.triggers,
+            ..BuildArgs::default()
+        }
+    }
+}
+
 impl BuildArgs {
     fn source_dirs(&self) -> SourceDirs {
         SourceDirs {
@@ -131,6 +189,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => run_build(args),
         Command::Convert(args) => run_convert(args),
+        Command::Check(args) => run_check(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -149,6 +208,39 @@ fn run_build(args: BuildArgs) -> anyhow::Result<bool> {
     bar.finish_and_clear();
     print_report(&report, &options.out);
     Ok(true)
+}
+
+/// Prints the findings on stdout and the timing on stderr. `false` (exit 1) when there are
+/// errors, or warnings under `--strict`.
+fn run_check(args: CheckArgs) -> anyhow::Result<bool> {
+    let (format, strict) = (args.format, args.strict);
+    let options = build_options(args.into_build_args(), Path::new(""))?;
+    let bar = progress_bar();
+    let report = build::check(&options, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let findings = &report.findings;
+    let text = match format {
+        ReportFormat::Human => check::human::report(findings),
+        ReportFormat::Json => format!("{:#}\n", check::json::report(findings)),
+        ReportFormat::Sarif => format!("{:#}\n", check::sarif::report(findings)),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to standard output")?;
+    eprintln!(
+        "detcat: checked in {:.2}s (loading, linking and converting {:.2}s, checks {:.3}s)",
+        (report.prepare + report.review).as_secs_f64(),
+        report.prepare.as_secs_f64(),
+        report.review.as_secs_f64()
+    );
+    Ok(!failed(findings, strict))
+}
+
+/// Whether the findings make `check` exit 1.
+pub fn failed(findings: &[Diagnostic], strict: bool) -> bool {
+    let worst = if strict { Severity::Warning } else { Severity::Error };
+    findings.iter().any(|d| d.severity >= worst)
 }
 
 fn progress_bar() -> ProgressBar {
@@ -184,7 +276,8 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
     let convert = config.convert_options();
     let out = args.out.or(config.out).unwrap_or_else(|| cwd.join("site"));
     let templates = args.templates.or(config.templates);
-    Ok(BuildOptions { sources, templates, out, convert, format: args.format })
+    let checks = config.checks;
+    Ok(BuildOptions { sources, templates, out, convert, format: args.format, checks })
 }
 
 /// The folders of each kind named by flags replace that kind's folders from the

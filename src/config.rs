@@ -49,6 +49,9 @@ pub struct Config {
     /// Values of `|expand` placeholders: name → values.
     #[serde(default)]
     pub placeholders: crate::convert::pipeline::Placeholders,
+    /// Checks switched off, everywhere or per rule id.
+    #[serde(default)]
+    pub checks: crate::check::CheckSettings,
 }
 
 impl Config {
@@ -62,6 +65,7 @@ impl Config {
         })?;
         let base = path.parent().unwrap_or(Path::new(""));
         config.rebase(base);
+        config.checks.file = Some(path.to_path_buf());
         Ok(config)
     }
 

@@ -1,12 +1,14 @@
 //! detcat turns a detection-engineering repository into a published, cross-linked catalog.
 //!
 //! The flow runs one way: `load` reads files, `sigma` and `entities` parse them, `catalog`
-//! links them (with `attack` for ATT&CK), `convert` turns rules into queries, `render` makes
+//! links them (with `attack` for ATT&CK), `convert` turns rules into queries, `check` reviews
+//! the linked model, `render` makes
 //! pages through Tera templates, and `site` writes them. `cli` drives it all.
 
 pub mod attack;
 pub mod build;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod convert;

@@ -18,10 +18,11 @@ pub const STYLESHEET: &str = "assets/style.css";
 
 /// The built-in HTML templates: name and text. `base.html` and `macros.html` are shared by
 /// the page templates.
-pub const BUILT_IN: [(&str, &str); 11] = [
+pub const BUILT_IN: [(&str, &str); 12] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("review.html", include_str!("../../templates/review.html")),
     ("rule.html", include_str!("../../templates/rule.html")),
     ("data_needed.html", include_str!("../../templates/data_needed.html")),
     ("logging_policy.html", include_str!("../../templates/logging_policy.html")),

@@ -9,6 +9,7 @@ pub mod exports;
 pub mod format;
 pub mod html;
 pub mod markdown;
+pub mod review;
 pub mod views;
 
 use std::collections::HashMap;
@@ -28,8 +29,9 @@ use format::PageFormat;
 use views::{Context, Folders, Link};
 
 /// The built-in templates: name and text.
-const BUILT_IN: [(&str, &str); 9] = [
+const BUILT_IN: [(&str, &str); 10] = [
     ("index.md", include_str!("../../templates/index.md")),
+    ("review.md", include_str!("../../templates/review.md")),
     ("rule.md", include_str!("../../templates/rule.md")),
     ("data_needed.md", include_str!("../../templates/data_needed.md")),
     ("logging_policy.md", include_str!("../../templates/logging_policy.md")),
@@ -41,8 +43,9 @@ const BUILT_IN: [(&str, &str); 9] = [
 ];
 
 /// The page kinds, in the order the summary counts them.
-pub const PAGE_KINDS: [&str; 10] = [
+pub const PAGE_KINDS: [&str; 11] = [
     "index",
+    "review",
     "rule",
     "data_needed",
     "logging_policy",
@@ -231,9 +234,15 @@ fn jobs<'a>(
         slug: "README".into(),
         make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
     });
+    jobs.push(Job {
+        kind: "review",
+        folder: "",
+        slug: "review".into(),
+        make: Box::new(move |cx| t.render_page(cx, "review", &review::review_view(cx))),
+    });
     // Grouped once: filtering every diagnostic for every rule was quadratic.
     let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
-    for d in catalog.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+    for d in &catalog.diagnostics {
         by_file.entry(d.file.as_path()).or_default().push(d);
     }
     for (i, entry) in catalog.rules.iter().enumerate() {
@@ -355,10 +364,21 @@ struct IndexSection {
     pages: Vec<Link>,
 }
 
+/// The review's link and counts on the index page.
+#[derive(Serialize)]
+struct ReviewLink {
+    url: String,
+    total: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
 #[derive(Serialize)]
 struct IndexView {
     attack_version: String,
     sections: Vec<IndexSection>,
+    review: ReviewLink,
 }
 
 fn index_view(cx: &Context) -> IndexView {
@@ -384,5 +404,14 @@ fn index_view(cx: &Context) -> IndexView {
     ];
     let sections = sections.into_iter().chain(scopes.into_iter().filter(|s| !s.pages.is_empty()));
     let sections = sections.collect();
-    IndexView { attack_version: cx.attack.version().to_string(), sections }
+    let findings = &c.diagnostics;
+    let n = |s| crate::check::count_severity(findings, s);
+    let review = ReviewLink {
+        url: format!("{}review.{}", cx.root, cx.ext),
+        total: findings.len(),
+        errors: n(Severity::Error),
+        warnings: n(Severity::Warning),
+        notes: n(Severity::Info),
+    };
+    IndexView { attack_version: cx.attack.version().to_string(), sections, review }
 }

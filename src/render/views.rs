@@ -301,7 +301,7 @@ pub struct RuleView {
     pub correlation: Option<CorrelationView>,
     /// The rule file's text.
     pub source: String,
-    /// Problems found in the file.
+    /// The review's findings about the file, as `line N: severity [code]: message`.
     pub findings: Vec<String>,
 }
 
@@ -351,14 +351,7 @@ pub fn rule_view(
         documents: doc_views(queries),
         correlation: correlation_view(cx, set),
         source: entry.item.file.source.clone(),
-        findings: findings.iter().map(|d| finding_text(d)).collect(),
-    }
-}
-
-fn finding_text(d: &Diagnostic) -> String {
-    match d.line {
-        Some(line) => format!("line {line}: {} [{}]: {}", d.severity, d.code, d.message),
-        None => format!("{} [{}]: {}", d.severity, d.code, d.message),
+        findings: findings.iter().map(|d| super::review::finding_text(d)).collect(),
     }
 }
 

@@ -185,7 +185,8 @@ pub fn read_rule(map: &Mapping, doc: &DocText, errors: &mut Vec<SigmaError>) -> 
     match Detection::parse(value, doc) {
         Ok(detection) => {
             errors.extend(detection.warnings().iter().cloned());
-            Some(Rule { meta, logsource, detection, line: doc.first_line })
+            let document = std::sync::Arc::new(map.clone());
+            Some(Rule { meta, logsource, detection, line: doc.first_line, document })
         }
         Err(mut detection_errors) => {
             errors.append(&mut detection_errors);

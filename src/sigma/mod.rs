@@ -82,6 +82,10 @@ pub struct Rule {
     pub detection: Detection,
     /// The 1-based line where this rule's document starts.
     pub line: usize,
+    /// The YAML mapping the rule was read from (a collection's document merged with its
+    /// global part), kept for checks against the Sigma schema; shared, so that copies of the
+    /// rule made while converting stay cheap.
+    pub document: std::sync::Arc<serde_yaml::Mapping>,
 }
 
 impl Rule {

@@ -1,0 +1,34 @@
+//! Small catalogs for the checks' unit tests, linked from files written to a temporary
+//! folder.
+
+use crate::attack::Attack;
+use crate::catalog::{self, Catalog, SourceDirs};
+
+/// Writes `files` (relative path, text) under a new temporary folder and links them.
+/// The folder names the kind: `rules/`, `data_needed/`, `logging_policies/`, `triggers/`.
+pub fn catalog_of(files: &[(&str, &str)]) -> Catalog {
+    let root = tempfile::tempdir().expect("a temporary folder").keep();
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("writable");
+        std::fs::write(path, text).expect("writable");
+    }
+    let existing = |name: &str| {
+        let dir = root.join(name);
+        if dir.is_dir() {
+            vec![dir]
+        } else {
+            Vec::new()
+        }
+    };
+    let dirs = SourceDirs {
+        rules: existing("rules"),
+        data_needed: existing("data_needed"),
+        logging_policies: existing("logging_policies"),
+        enrichments: existing("enrichments"),
+        triggers: existing("triggers"),
+        customers: existing("customers"),
+        use_cases: existing("use_cases"),
+    };
+    catalog::link(catalog::load_sources(&dirs, &|| {}), &Attack::embedded())
+}
