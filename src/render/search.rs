@@ -29,6 +29,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::Context;
@@ -184,7 +185,8 @@ pub fn view(index: &SearchIndex) -> SearchView {
 pub fn index(cx: &Context, queries: &[Vec<DocQueries>]) -> SearchIndex {
     let rules = &cx.catalog.rules;
     let dicts = Dicts::collect(cx);
-    let r = rules.iter().zip(queries).map(|(entry, q)| dicts.entry(cx, entry, q)).collect();
+    // Tokenizing every rule's text is most of the work; rules are independent.
+    let r = rules.par_iter().zip(queries).map(|(entry, q)| dicts.entry(cx, entry, q)).collect();
     let ta = dicts.tactics.values.iter().map(|id| (id.clone(), tactic_name(cx, id))).collect();
     SearchIndex {
         v: VERSION,
