@@ -466,6 +466,17 @@ mod tests {
     }
 
     #[test]
+    fn the_search_script_cuts_query_words_where_the_index_cuts_tokens() {
+        // A query word longer than an index token must be cut the same way, or it never
+        // matches as a prefix.
+        let script = crate::render::html::ASSETS
+            .iter()
+            .find(|(p, _)| *p == crate::render::html::SEARCH_SCRIPT);
+        let text = script.expect("the search script is an asset").1;
+        assert!(text.contains(&format!("var MAX_TOKEN = {MAX_TOKEN};")), "MAX_TOKEN differs");
+    }
+
+    #[test]
     fn the_view_offers_every_listed_value() {
         let index = fixture_index();
         let view = view(&index);
