@@ -44,7 +44,15 @@ fn hostile_rule_text_renders_inert_and_verbatim_in_html() {
     let (src, site) = (dir.path().join("src"), dir.path().join("site"));
     common::write_sources(&src, &[("rules/hostile.yml", HOSTILE)]);
     build(&src, &site, Format::All, None);
-    let page = std::fs::read_to_string(site.join("rules/hostile.html")).unwrap();
+    let mut page = std::fs::read_to_string(site.join("rules/hostile.html")).unwrap();
+    // The page's own scripts, each once; after them, no script may be left.
+    for ours in [
+        r#"<script src="../assets/theme.js"></script>"#,
+        r#"<script src="../assets/site.js"></script>"#,
+    ] {
+        assert_eq!(page.matches(ours).count(), 1, "{ours}");
+        page = page.replace(ours, "");
+    }
     for live in ["<script", "<img", "href=\"javascript", "onerror=\"", ">49<", " 49 "] {
         assert!(!page.contains(live), "the page holds {live}:\n{page}");
     }
@@ -88,4 +96,103 @@ fn an_html_template_of_the_same_name_replaces_the_built_in_one() {
     build(&src, &site, Format::Html, Some(&src.join("templates")));
     let page = std::fs::read_to_string(site.join("rules/hostile.html")).unwrap();
     assert!(page.starts_with("<h1>&lt;script&gt;"), "{page}");
+}
+
+/// Every file an HTML page loads: `src` attributes and the `href` of `<link>` elements.
+fn loaded_files(html: &str) -> Vec<String> {
+    let mut found = common::attribute_values(html, "src");
+    for tag in html.split("<link ").skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        found.extend(common::attribute_values(&format!(" {tag}"), "href"));
+    }
+    found
+}
+
+/// The basic fixture built in HTML, as (relative path, text).
+fn basic_html_site() -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build(Path::new("tests/fixtures/basic"), &site, Format::Html, None);
+    common::read_tree(&site)
+}
+
+#[test]
+fn html_pages_load_only_local_files_that_exist() {
+    let files = basic_html_site();
+    let pages: Vec<(&String, &String)> =
+        files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    assert!(pages.len() > 5 && files.contains_key("search.html"));
+    for (rel, html) in &pages {
+        let loaded = loaded_files(html);
+        for script in ["assets/theme.js", "assets/site.js", "assets/style.css"] {
+            assert!(loaded.iter().any(|l| l.ends_with(script)), "{rel} does not load {script}");
+        }
+        let dir = Path::new(rel.as_str()).parent().unwrap();
+        for target in loaded {
+            assert!(!target.contains("//") && !target.starts_with('/'), "{rel} loads {target}");
+            let path = common::normalize(&dir.join(&target));
+            assert!(files.contains_key(&path), "{rel} loads {target}, which is not written");
+        }
+    }
+    for (rel, text) in files.iter().filter(|(p, _)| p.ends_with(".js") || p.ends_with(".css")) {
+        for remote in ["http://", "https://", "url(", "@import", "fetch(", "XMLHttpRequest"] {
+            assert!(!text.contains(remote), "{rel} holds {remote}");
+        }
+    }
+}
+
+/// The ids a script looks up with `getElementById("…")`.
+fn looked_up_ids(script: &str) -> Vec<&str> {
+    let call = "getElementById(\"";
+    script
+        .match_indices(call)
+        .map(|(i, _)| &script[i + call.len()..])
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect()
+}
+
+#[test]
+fn the_scripts_find_their_elements_and_the_search_page_its_index() {
+    let files = basic_html_site();
+    let page = &files["search.html"];
+    for script in ["assets/search.js", "assets/site.js"] {
+        let ids = looked_up_ids(&files[script]);
+        assert!(ids.len() >= 2, "{script}: {ids:?}");
+        for id in ids {
+            assert!(page.contains(&format!(" id=\"{id}\"")), "search.html lacks #{id} of {script}");
+        }
+    }
+    for name in ["level", "status", "tactic", "logsource", "dn", "to", "q"] {
+        assert!(page.contains(&format!(" name=\"{name}\"")), "search.html lacks the field {name}");
+        assert!(files["assets/search.js"].contains(name), "search.js ignores the field {name}");
+    }
+    let index = &files[detcat::render::search::INDEX_SCRIPT];
+    assert!(index.starts_with("window.DETCAT_INDEX={") && index.ends_with("};\n"));
+    let loaded = loaded_files(page);
+    let order: Vec<usize> = ["assets/search-index.js", "assets/search.js"]
+        .iter()
+        .map(|s| loaded.iter().position(|l| l == s).expect("the search page loads its scripts"))
+        .collect();
+    assert!(order[0] < order[1], "the index loads before the script that reads it");
+}
+
+#[test]
+fn other_tags_link_to_the_search_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    let rule = HOSTILE.replace(
+        "tags: [attack.execution, attack.t1059]",
+        "tags: [attack.execution, 'cve.2021 & <x>']",
+    );
+    common::write_sources(&src, &[("rules/hostile.yml", &rule)]);
+    build(&src, &site, Format::Html, None);
+    let page = std::fs::read_to_string(site.join("rules/hostile.html")).unwrap();
+    assert!(page.contains(r#"<a href="../attack/TA0002.html">attack.execution</a>"#), "{page}");
+    assert!(
+        page.contains(
+            r#"<a href="../search.html?q=cve.2021+%26+%3Cx%3E">cve.2021 &amp; &lt;x&gt;</a>"#
+        ),
+        "{page}"
+    );
+    assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
 }

@@ -29,17 +29,17 @@ pub struct PageFormat {
     pub index: &'static str,
     /// Files written once per site for these pages, as (path, content).
     pub assets: &'static [(&'static str, &'static str)],
+    /// Whether a search page and its index come with these pages.
+    pub search: bool,
 }
 
 /// Markdown pages, which read well on GitHub.
-pub const MARKDOWN: PageFormat = PageFormat { ext: "md", index: "README", assets: &[] };
+pub const MARKDOWN: PageFormat =
+    PageFormat { ext: "md", index: "README", assets: &[], search: false };
 
-/// HTML pages with their stylesheet.
-pub const HTML: PageFormat = PageFormat {
-    ext: "html",
-    index: "index",
-    assets: &[(super::html::STYLESHEET, include_str!("../../templates/style.css"))],
-};
+/// HTML pages with their stylesheet, scripts and search page.
+pub const HTML: PageFormat =
+    PageFormat { ext: "html", index: "index", assets: &super::html::ASSETS, search: true };
 
 /// One row of the format table.
 struct Row {
@@ -59,7 +59,7 @@ const FORMATS: [Row; 3] = [
     Row {
         format: Format::Html,
         name: "html",
-        help: "HTML pages (index.html, rules/<name>.html, ...) and assets/style.css",
+        help: "HTML pages (index.html, rules/<name>.html, search.html, ...) and assets/",
         pages: &[&HTML],
     },
     Row {

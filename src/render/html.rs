@@ -16,9 +16,28 @@ use tera::{Tera, Value};
 /// Where the stylesheet is written, relative to the output root.
 pub const STYLESHEET: &str = "assets/style.css";
 
+/// The script every page loads in its head, before it is painted: it applies the theme the
+/// reader chose, so that a dark page never flashes light.
+pub const THEME_SCRIPT: &str = "assets/theme.js";
+
+/// The script every page loads at its end: the theme toggle, copy buttons, the `/` key.
+pub const SITE_SCRIPT: &str = "assets/site.js";
+
+/// The search page's script.
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
+
+/// The files written once beside the HTML pages, as (path, content). The search index is
+/// not among them: it is made from the catalog (see [`super::search`]).
+pub const ASSETS: [(&str, &str); 4] = [
+    (STYLESHEET, include_str!("../../templates/style.css")),
+    (THEME_SCRIPT, include_str!("../../templates/assets/theme.js")),
+    (SITE_SCRIPT, include_str!("../../templates/assets/site.js")),
+    (SEARCH_SCRIPT, include_str!("../../templates/assets/search.js")),
+];
+
 /// The built-in HTML templates: name and text. `base.html` and `macros.html` are shared by
 /// the page templates.
-pub const BUILT_IN: [(&str, &str); 12] = [
+pub const BUILT_IN: [(&str, &str); 13] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -31,6 +50,7 @@ pub const BUILT_IN: [(&str, &str); 12] = [
     ("tactic.html", include_str!("../../templates/tactic.html")),
     ("technique.html", include_str!("../../templates/technique.html")),
     ("scope.html", include_str!("../../templates/scope.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// What every page template gets beside `page`: relative URLs of the site's shared files.
@@ -42,6 +62,12 @@ pub struct SiteView {
     pub index: String,
     /// The stylesheet.
     pub stylesheet: String,
+    /// The script that applies the chosen theme before the page is painted.
+    pub theme_script: String,
+    /// The script of every page.
+    pub site_script: String,
+    /// The search page.
+    pub search: String,
 }
 
 impl SiteView {
@@ -52,14 +78,18 @@ impl SiteView {
             root: root.to_string(),
             index: format!("{root}{index}.{ext}"),
             stylesheet: format!("{root}{STYLESHEET}"),
+            theme_script: format!("{root}{THEME_SCRIPT}"),
+            site_script: format!("{root}{SITE_SCRIPT}"),
+            search: format!("{root}{}", super::search::PAGE),
         }
     }
 }
 
-/// Sets HTML escaping and registers the `markdown` filter on `tera`.
+/// Sets HTML escaping and registers the `markdown` and `yaml` filters on `tera`.
 pub fn configure(tera: &mut Tera) {
     tera.set_escape_fn(escape);
     tera.register_filter("markdown", MarkdownFilter);
+    tera.register_filter("yaml", YamlFilter);
 }
 
 /// `text` safe in HTML text and in quoted attribute values. Unlike Tera's default, `/` is
@@ -102,6 +132,24 @@ impl tera::Filter for MarkdownFilter {
     fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
         let text = match value {
             Value::String(s) => markdown_to_html(s),
+            Value::Null => String::new(),
+            other => escape(&other.to_string()),
+        };
+        Ok(Value::String(text))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `{{ source | yaml }}`: YAML source with syntax colouring, escaped by the highlighter.
+struct YamlFilter;
+
+impl tera::Filter for YamlFilter {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = match value {
+            Value::String(s) => super::highlight::yaml_to_html(s.trim_end()),
             Value::Null => String::new(),
             other => escape(&other.to_string()),
         };

@@ -7,9 +7,11 @@
 
 pub mod exports;
 pub mod format;
+pub mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod review;
+pub mod search;
 pub mod views;
 
 use std::collections::HashMap;
@@ -193,6 +195,9 @@ pub fn render(
             path: PathBuf::from(path),
             content: content.to_string(),
         }));
+        if page_format.search {
+            pages.extend(search::pages(catalog, queries, attack, templates)?);
+        }
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)

@@ -283,6 +283,9 @@ pub struct RuleView {
     pub software: Vec<AttackRef>,
     /// Tags of other namespaces, and `attack.*` tags ATT&CK does not know.
     pub other_tags: Vec<String>,
+    /// Every tag as written, linked to its tactic or technique page here when there is one,
+    /// else (in HTML) to the search for it.
+    pub tags: Vec<TagView>,
     /// Data Needed.
     pub data_needed: Vec<Link>,
     /// Enrichments.
@@ -342,6 +345,7 @@ pub fn rule_view(
         groups: actor_refs(cx, &attack.groups),
         software: actor_refs(cx, &attack.software),
         other_tags,
+        tags: meta.tags.iter().map(|t| tag_view(cx, t)).collect(),
         data_needed: cx.data_needed(&entry.links.data_needed),
         enrichments: cx.enrichments(&entry.links.enrichments),
         triggers: cx.triggers(&entry.links.triggers),
@@ -353,6 +357,40 @@ pub fn rule_view(
         source: entry.item.file.source.clone(),
         findings: findings.iter().map(|d| super::review::finding_text(d)).collect(),
     }
+}
+
+/// One tag of a rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    /// The tag as written.
+    pub text: String,
+    /// This catalog's page for the tactic or technique it names, or the search page's
+    /// results for it (HTML only); `None` when neither applies.
+    pub url: Option<String>,
+}
+
+fn tag_view(cx: &Context, tag: &str) -> TagView {
+    let catalog = cx.catalog;
+    let page = match cx.attack.resolve(tag) {
+        Tag::Tactic(t) => catalog.tactics.iter().find(|p| p.id == t.id).map(|p| &p.id),
+        Tag::Technique(t) => {
+            let current = cx.attack.successor(&t.id).map_or(&t.id, |s| &s.id);
+            catalog.techniques.iter().find(|p| &p.id == current).map(|p| &p.id)
+        }
+        _ => None,
+    };
+    let url = match page {
+        Some(id) => Some(cx.page(Folders::ATTACK, id)),
+        None if cx.ext == "html" => Some(search_url(cx, tag)),
+        None => None,
+    };
+    TagView { text: tag.to_string(), url }
+}
+
+/// The search page with `query` filled in.
+fn search_url(cx: &Context, query: &str) -> String {
+    let encoded: String = form_urlencoded::byte_serialize(query.trim().as_bytes()).collect();
+    format!("{}{}?q={encoded}", cx.root, super::search::PAGE)
 }
 
 fn split_references(references: &[String]) -> (Vec<Link>, Vec<String>) {

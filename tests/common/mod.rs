@@ -149,6 +149,8 @@ fn link_resolves(
         Some((p, a)) => (p, Some(a)),
         None => (target, None),
     };
+    // A query (`search.html?q=cve`) is read by the page's script, not by the file system.
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
     let file = if path.is_empty() { rel.to_string() } else { normalize(&dir.join(path)) };
     let Some(text) = files.get(&file) else { return root.join(&file).is_dir() };
     let anchors = if file.ends_with(".html") { html_ids(text) } else { anchors_of(text) };
@@ -156,7 +158,7 @@ fn link_resolves(
 }
 
 /// The values of the `attribute="…"` attributes of an HTML text, entities decoded.
-fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
+pub fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
     let opening = format!(" {attribute}=\"");
     let mut values = Vec::new();
     for (start, _) in html.match_indices(&opening) {
@@ -186,7 +188,7 @@ fn decode_entities(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn normalize(path: &Path) -> String {
+pub fn normalize(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in path.components() {
         match c {
