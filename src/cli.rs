@@ -21,7 +21,7 @@ use crate::config::{self, Config};
 use crate::convert::{self, ConvertOptions, Target};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::Format;
-use crate::{load, sigma};
+use crate::{load, serve, sigma};
 
 /// detcat turns a detection repository into a cross-linked detection catalog.
 #[derive(Debug, Parser)]
@@ -39,6 +39,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the queries of Sigma rules for one target.
     Convert(ConvertArgs),
+    /// Build the catalog, serve it on 127.0.0.1, and rebuild and reload it on changes.
+    Serve(ServeArgs),
 }
 
 /// Arguments of `detcat build`.
@@ -91,6 +93,20 @@ pub struct ConvertArgs {
     pub config: Option<PathBuf>,
 }
 
+/// Arguments of `detcat serve`: those of `build`, and the port.
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |arg| {
+    arg.help("Output folder (default: a temporary folder, removed when the server stops)")
+}))]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1; 0 picks a free one (the URL is printed).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The build's sources, templates, output and format.
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
 impl BuildArgs {
     fn source_dirs(&self) -> SourceDirs {
         SourceDirs {
@@ -123,6 +139,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => run_build(args),
         Command::Convert(args) => run_convert(args),
+        Command::Serve(args) => run_serve(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -140,6 +157,16 @@ fn run_build(args: BuildArgs) -> anyhow::Result<bool> {
     let report = build::build(&options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     print_report(&report, &options.out);
+    Ok(true)
+}
+
+/// Serves until stopped; the configuration's `out` is not used unless `--out` names it, so
+/// that a preview never rewrites the published site.
+fn run_serve(args: ServeArgs) -> anyhow::Result<bool> {
+    let temporary_out = args.build.out.is_none();
+    let build = build_options(args.build, Path::new(""))?;
+    let options = serve::ServeOptions { build, port: args.port, temporary_out };
+    serve::serve(options, &print_report)?;
     Ok(true)
 }
 
