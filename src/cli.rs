@@ -5,7 +5,8 @@
 //! problems (they are reported); `convert` exits 1 when any rule file had an error or a rule
 //! that is not convertible, after printing everything. Both exit 1 when they could not run (a
 //! folder named on the command line is missing, the output cannot be written); 2 for a usage
-//! error.
+//! error. `serve` runs until Ctrl-C or SIGTERM and then exits 0; 1 when its first build or
+//! its server could not start.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

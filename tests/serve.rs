@@ -121,6 +121,7 @@ fn serve_answers_refuses_traversal_and_rebuilds_on_change() {
     assert_eq!(server.get("/rules").0, 301);
 
     let before = server.version();
+    assert_eq!(before, "1", "reading the sources for the first build is no change");
     let page = "/rules/sysmon_wmi_persistence_commandline_event_consumer.html";
     let rule =
         dir.path().join("rules/windows/sysmon_wmi_persistence_commandline_event_consumer.yml");

@@ -16,11 +16,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use watch::Event;
+
+/// How long the sources must stay quiet before a rebuild starts: an editor's save, a `git
+/// checkout`, a copy of many files each come as a burst of events.
+const QUIET: Duration = Duration::from_millis(200);
 
 /// What `detcat serve` needs to know.
 #[derive(Debug, Clone)]
@@ -75,21 +80,15 @@ fn watched_folders(build: &BuildOptions) -> Vec<PathBuf> {
     kinds.into_iter().flatten().chain(&build.templates).cloned().collect()
 }
 
-/// Rebuilds after each batch of changes (those that came in during a build join the next
-/// one) and bumps the version the pages poll, until told to stop.
+/// Rebuilds after each batch of changes and bumps the version the pages poll, until told to
+/// stop.
 fn rebuild_on_change(
     events: &Receiver<Event>,
     build: &BuildOptions,
     state: &http::State,
     report: Reporter,
 ) {
-    while let Ok(Event::Changed(mut changed)) = events.recv() {
-        while let Ok(event) = events.try_recv() {
-            match event {
-                Event::Changed(more) => changed.extend(more),
-                Event::Stop => return,
-            }
-        }
+    while let Some(changed) = next_batch(events, QUIET) {
         eprintln!("detcat: {}; rebuilding", describe(&changed));
         match build::build(build, &|| {}) {
             Ok(done) => {
@@ -97,6 +96,20 @@ fn rebuild_on_change(
                 state.version.fetch_add(1, Ordering::SeqCst);
             }
             Err(err) => eprintln!("detcat: error: {err:#}; still serving the previous build"),
+        }
+    }
+}
+
+/// The changes that come in until none has come for `quiet`, those that came during the last
+/// build included; `None` when told to stop.
+fn next_batch(events: &Receiver<Event>, quiet: Duration) -> Option<Vec<PathBuf>> {
+    let Ok(Event::Changed(mut changed)) = events.recv() else { return None };
+    loop {
+        match events.recv_timeout(quiet) {
+            Ok(Event::Changed(more)) => changed.extend(more),
+            Ok(Event::Stop) => return None,
+            Err(mpsc::RecvTimeoutError::Timeout) => return Some(changed),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
         }
     }
 }
@@ -125,6 +138,19 @@ mod tests {
             "r/a.yml and 1 more changed"
         );
         assert_eq!(describe(&paths(&["r/a.yml"])), "r/a.yml changed");
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_batch_and_stop_ends_the_loop() {
+        let (sender, events) = mpsc::channel();
+        for name in ["a.yml", "b.yml"] {
+            sender.send(Event::Changed(vec![name.into()])).unwrap();
+        }
+        let batch = next_batch(&events, Duration::from_millis(10));
+        assert_eq!(batch, Some(vec![PathBuf::from("a.yml"), "b.yml".into()]));
+        sender.send(Event::Changed(vec!["c.yml".into()])).unwrap();
+        sender.send(Event::Stop).unwrap();
+        assert_eq!(next_batch(&events, Duration::from_millis(10)), None);
     }
 
     #[test]

@@ -2,21 +2,19 @@
 //!
 //! notify (inotify on Linux) tells us of a change as it happens; polling the trees with
 //! walkdir and comparing modification times was the alternative, and on the 3,777 rules of
-//! the SigmaHQ corpus it would walk every file twice a second to notice one edit.
-//! notify-debouncer-mini gathers the bursts an editor's save makes into one batch. Changes
-//! inside the output folder and its staging folders are left out, so a site written inside
-//! a source folder does not rebuild itself for ever.
+//! the SigmaHQ corpus it would walk every file twice a second to notice one edit. Reading a
+//! file is reported too (inotify's open events): those are dropped here, or every build,
+//! which reads every source, would start the next one. notify-debouncer-mini was tried and
+//! dropped for that reason: it forgets what kind an event was, so it cannot tell a read from
+//! a write. Changes inside the output folder and its staging folders are dropped as well, so
+//! a site written inside a source folder does not rebuild itself for ever. Gathering the
+//! bursts of one save into one rebuild is the rebuild loop's job.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
 
 use anyhow::Context;
-use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
-
-/// How long the sources must stay quiet before a batch of changes is reported.
-const QUIET: Duration = Duration::from_millis(200);
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// What the rebuild loop is told.
 #[derive(Debug)]
@@ -27,32 +25,39 @@ pub enum Event {
     Stop,
 }
 
-/// Watches every folder in `folders`, recursively, and sends each batch of changes outside
+/// Watches every folder in `folders`, recursively, and sends each change of a file outside
 /// the output folder `out` to `events`. Watching stops when the returned value is dropped.
 pub fn start(
     folders: &[PathBuf],
     out: &Path,
     events: Sender<Event>,
-) -> anyhow::Result<Debouncer<RecommendedWatcher>> {
+) -> anyhow::Result<RecommendedWatcher> {
     let out = out.to_path_buf();
-    let handler = move |result: DebounceEventResult| {
-        let paths = match result {
-            Ok(batch) => batch.into_iter().map(|e| e.path).filter(|p| !is_output(p, &out)),
+    let handler = move |result: notify::Result<notify::Event>| {
+        let event = match result {
+            Ok(event) => event,
             Err(err) => return eprintln!("detcat: warning: watching the sources: {err}"),
         };
-        let paths: Vec<PathBuf> = paths.collect();
+        let paths = changed_sources(event, &out);
         if !paths.is_empty() {
             let _ = events.send(Event::Changed(paths));
         }
     };
-    let mut debouncer = new_debouncer(QUIET, handler).context("cannot watch the sources")?;
+    let mut watcher = notify::recommended_watcher(handler).context("cannot watch the sources")?;
     for folder in folders {
-        debouncer
-            .watcher()
+        watcher
             .watch(folder, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch {}", folder.display()))?;
     }
-    Ok(debouncer)
+    Ok(watcher)
+}
+
+/// The paths of `event` that a rebuild must read again: none for a read, none in `out`.
+fn changed_sources(event: notify::Event, out: &Path) -> Vec<PathBuf> {
+    if matches!(event.kind, EventKind::Access(_)) {
+        return Vec::new();
+    }
+    event.paths.into_iter().filter(|path| !is_output(path, out)).collect()
 }
 
 /// Whether `path` is in the output folder or in one of the folders a build stages beside it
@@ -87,6 +92,19 @@ mod tests {
     }
 
     #[test]
+    fn reads_and_output_files_are_not_changes() {
+        use notify::event::{AccessKind, CreateKind, ModifyKind};
+        let out = Path::new("/w/site");
+        let event = |kind, path: &str| notify::Event::new(kind).add_path(PathBuf::from(path));
+        let read = event(EventKind::Access(AccessKind::Any), "/w/rules/a.yml");
+        assert!(changed_sources(read, out).is_empty(), "a build reading a rule is no change");
+        let written = event(EventKind::Modify(ModifyKind::Any), "/w/rules/a.yml");
+        assert_eq!(changed_sources(written, out), [PathBuf::from("/w/rules/a.yml")]);
+        let page = event(EventKind::Create(CreateKind::File), "/w/site/rules/a.html");
+        assert!(changed_sources(page, out).is_empty());
+    }
+
+    #[test]
     fn a_change_in_a_watched_folder_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let (sender, receiver) = std::sync::mpsc::channel();
@@ -95,7 +113,7 @@ mod tests {
         std::fs::write(dir.path().join("rule.yml"), "title: x\n").unwrap();
         // Bounded wait for an event, not a timing assertion: inotify reports within
         // milliseconds, and a minute only guards against a test that never ends.
-        match receiver.recv_timeout(Duration::from_secs(60)) {
+        match receiver.recv_timeout(std::time::Duration::from_secs(60)) {
             Ok(Event::Changed(paths)) => assert!(paths.iter().any(|p| p.ends_with("rule.yml"))),
             other => panic!("no change reported: {other:?}"),
         }
