@@ -4,7 +4,10 @@
 //
 // Run by scripts/browser-check, which builds the sites and starts the servers:
 //   node check.mjs --site NAME=DIR [--sample NAME=N] [--origin NAME=URL]... --shots DIR
-// Every site is visited from file:// and from each --origin given for it. What to visit is
+//                  [--serve NAME=URL --sources NAME=DIR]
+// Every site is visited from file:// and from each --origin given for it. --serve names a
+// `detcat serve` of the site's sources in --sources: a source is edited there, and the
+// open page must reload and show the edit. What to visit is
 // data, in pages.json beside this file; a page named there that a site lacks is skipped
 // with a note.
 
@@ -36,6 +39,8 @@ function options() {
       site: { type: "string", multiple: true },
       sample: { type: "string", multiple: true },
       origin: { type: "string", multiple: true },
+      serve: { type: "string", multiple: true },
+      sources: { type: "string", multiple: true },
       shots: { type: "string" },
       seed: { type: "string", default: "4" },
     },
@@ -46,7 +51,15 @@ function options() {
     const name = value.slice(0, at);
     origins.set(name, [...(origins.get(name) ?? []), value.slice(at + 1)]);
   }
-  return { sites: pairs(values.site), samples: pairs(values.sample), origins, shots: values.shots, seed: Number(values.seed) };
+  return {
+    sites: pairs(values.site),
+    samples: pairs(values.sample),
+    origins,
+    serves: pairs(values.serve),
+    sources: pairs(values.sources),
+    shots: values.shots,
+    seed: Number(values.seed),
+  };
 }
 
 /// Every HTML page of a site, relative to its root, sorted.
@@ -152,7 +165,8 @@ async function visitAll(context, label, base, pages) {
         problems.push(`${label} ${page}: did not load: ${error.message.split("\n")[0]}`);
       }
       watched.label = null;
-      await watched.tab.goto("about:blank");
+      // A page that failed to load may still be navigating to Chromium's error page.
+      await watched.tab.goto("about:blank").catch(() => {});
     }
     await watched.done();
   };
@@ -182,6 +196,32 @@ async function checkSearch(context, site, label, base, pages) {
     problems.push(`${label}: searching ${plan.search.query} did not find ${expect}: ${error.message.split("\n")[0]}`);
   }
   await done();
+}
+
+/// Edits a source of a served site while its page is open: the page must reload by itself
+/// and show the edit. The source is put back afterwards.
+async function checkReload(browser, site, base, sources) {
+  const spec = plan.reload?.[site];
+  if (!spec || !base || !sources) return;
+  const label = `${site} ${base} live reload`;
+  const file = path.join(sources, spec.file);
+  const text = fs.readFileSync(file, "utf8");
+  const context = await browser.newContext();
+  const { tab, done } = await watchedTab(context, label);
+  try {
+    await tab.goto(base + spec.page, { waitUntil: "load", timeout: PATIENCE });
+    const reloaded = tab.waitForEvent("load", { timeout: PATIENCE });
+    fs.writeFileSync(file, text.replace(spec.replace[0], spec.replace[1]));
+    await reloaded;
+    await tab.getByText(spec.expect).first().waitFor({ timeout: PATIENCE });
+    console.log(`ok   ${label}: editing ${spec.file} reloaded ${spec.page}, which shows "${spec.expect}"`);
+  } catch (error) {
+    problems.push(`${label}: editing ${spec.file} did not reload ${spec.page} with the edit: ${error.message.split("\n")[0]}`);
+  } finally {
+    fs.writeFileSync(file, text);
+  }
+  await done();
+  await context.close();
 }
 
 /// Screenshots of the plan's pages at each viewport; returns the files written.
@@ -240,6 +280,7 @@ async function checkSite(browser, opts, site, root) {
     console.log(`${found ? "FAIL" : "ok  "} ${label}: ${chosen.length} of ${pages.length} pages visited, ${found} problems`);
     await context.close();
   }
+  await checkReload(browser, site, opts.serves.get(site), opts.sources.get(site));
   if (opts.shots) {
     fs.mkdirSync(opts.shots, { recursive: true });
     const base = bases[bases.length > 1 ? 1 : 0];
