@@ -148,3 +148,32 @@ fn serve_answers_refuses_traversal_and_rebuilds_on_change() {
     drop(server);
     assert!(!site.exists(), "the temporary site {} is removed on SIGTERM", site.display());
 }
+
+#[test]
+fn a_port_in_use_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_example(dir.path());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_detcat"))
+        .args(["serve", "--port", &port])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+}
+
+#[test]
+fn a_missing_source_folder_stops_serve_before_it_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_detcat"))
+        .args(["serve", "--port", "0", "--rules", "no-such-folder"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no-such-folder") && !stderr.contains("serving"), "{stderr}");
+}

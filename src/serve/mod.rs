@@ -57,9 +57,11 @@ pub fn serve(options: ServeOptions, report: Reporter) -> anyhow::Result<()> {
     })
     .context("cannot catch Ctrl-C")?;
 
-    report(&build::build(&build, &|| {})?, &build.out);
-    let state = Arc::new(http::State { root: build.out.clone(), version: AtomicU64::new(1) });
+    // Listening first: a port in use is reported at once, not after a long first build.
+    let state = Arc::new(http::State { root: build.out.clone(), version: AtomicU64::new(0) });
     let address = http::start(options.port, Arc::clone(&state))?;
+    report(&build::build(&build, &|| {})?, &build.out);
+    state.version.fetch_add(1, Ordering::SeqCst);
     eprintln!("detcat: serving {} at http://{address}/ (Ctrl-C stops)", build.out.display());
 
     rebuild_on_change(&events, &build, &state, report);
