@@ -6,7 +6,8 @@
 //! had an error or a rule that is not convertible, after printing everything; `check` exits 1
 //! when it found an error (or, with `--strict`, a warning). Both exit 1 when they could not run (a
 //! folder named on the command line is missing, the output cannot be written); 2 for a usage
-//! error.
+//! error. `serve` runs until Ctrl-C or SIGTERM and then exits 0; 1 when its first build or
+//! its server could not start.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ use crate::config::{self, Config};
 use crate::convert::{self, ConvertOptions, Target};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::Format;
-use crate::{check, load, sigma};
+use crate::{check, load, serve, sigma};
 
 /// detcat turns a detection repository into a cross-linked detection catalog.
 #[derive(Debug, Parser)]
@@ -42,6 +43,8 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Review the sources: every problem, with file, line, code and severity.
     Check(CheckArgs),
+    /// Build the catalog, serve it on 127.0.0.1, and rebuild and reload it on changes.
+    Serve(ServeArgs),
 }
 
 /// Arguments of `detcat build`.
@@ -121,6 +124,12 @@ pub struct CheckArgs {
     /// Atomic Red Team `atomics` folder (repeatable).
     #[arg(long, value_name = "DIR")]
     pub triggers: Vec<PathBuf>,
+    /// Customer folder, Atomic Threat Coverage format (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub customers: Vec<PathBuf>,
+    /// Use Case folder, Atomic Threat Coverage format (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub use_cases: Vec<PathBuf>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
@@ -150,9 +159,25 @@ impl CheckArgs {
             logging_policies: self.logging_policies,
             enrichments: self.enrichments,
             triggers: self.triggers,
+            customers: self.customers,
+            use_cases: self.use_cases,
             ..BuildArgs::default()
         }
     }
+}
+
+/// Arguments of `detcat serve`: those of `build`, and the port.
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |arg| {
+    arg.help("Output folder (default: a temporary folder, removed when the server stops)")
+}))]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1; 0 picks a free one (the URL is printed).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The build's sources, templates, output and format.
+    #[command(flatten)]
+    pub build: BuildArgs,
 }
 
 impl BuildArgs {
@@ -190,6 +215,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Convert(args) => run_convert(args),
         Command::Check(args) => run_check(args),
+        Command::Serve(args) => run_serve(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -241,6 +267,16 @@ fn run_check(args: CheckArgs) -> anyhow::Result<bool> {
 pub fn failed(findings: &[Diagnostic], strict: bool) -> bool {
     let worst = if strict { Severity::Warning } else { Severity::Error };
     findings.iter().any(|d| d.severity >= worst)
+}
+
+/// Serves until stopped; the configuration's `out` is not used unless `--out` names it, so
+/// that a preview never rewrites the published site.
+fn run_serve(args: ServeArgs) -> anyhow::Result<bool> {
+    let temporary_out = args.build.out.is_none();
+    let build = build_options(args.build, Path::new(""))?;
+    let options = serve::ServeOptions { build, port: args.port, temporary_out };
+    serve::serve(options, &print_report)?;
+    Ok(true)
 }
 
 fn progress_bar() -> ProgressBar {

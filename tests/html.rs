@@ -105,6 +105,8 @@ fn loaded_files(html: &str) -> Vec<String> {
         let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
         found.extend(common::attribute_values(&format!(" {tag}"), "href"));
     }
+    // An inline `data:` URL (the empty favicon) loads nothing.
+    found.retain(|url| !url.starts_with("data:"));
     found
 }
 

@@ -127,6 +127,7 @@ pub fn broken_links(root: &Path) -> Vec<String> {
             if target.starts_with("http://")
                 || target.starts_with("https://")
                 || target.starts_with("mailto:")
+                || target.starts_with("data:")
             {
                 continue;
             }
