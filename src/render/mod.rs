@@ -7,8 +7,11 @@
 
 pub mod exports;
 pub mod format;
+pub mod home;
 pub mod html;
+pub mod lists;
 pub mod markdown;
+pub mod matrix;
 pub mod views;
 
 use std::collections::HashMap;
@@ -21,15 +24,20 @@ use tera::Tera;
 
 use crate::attack::Attack;
 use crate::build::DocQueries;
+use crate::catalog::coverage::Coverage;
 use crate::catalog::{slug, Catalog};
 use crate::diag::{Diagnostic, Severity};
 pub use format::Format;
 use format::PageFormat;
-use views::{Context, Folders, Link};
+use lists::Group;
+use views::{Context, Folders};
 
 /// The built-in templates: name and text.
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 11] = [
+    ("macros.md", include_str!("../../templates/macros.md")),
     ("index.md", include_str!("../../templates/index.md")),
+    ("list.md", include_str!("../../templates/list.md")),
+    ("matrix.md", include_str!("../../templates/matrix.md")),
     ("rule.md", include_str!("../../templates/rule.md")),
     ("data_needed.md", include_str!("../../templates/data_needed.md")),
     ("logging_policy.md", include_str!("../../templates/logging_policy.md")),
@@ -40,8 +48,10 @@ const BUILT_IN: [(&str, &str); 8] = [
 ];
 
 /// The page kinds, in the order the summary counts them.
-pub const PAGE_KINDS: [&str; 8] = [
+pub const PAGE_KINDS: [&str; 10] = [
     "index",
+    "list",
+    "matrix",
     "rule",
     "data_needed",
     "logging_policy",
@@ -178,7 +188,10 @@ pub fn render(
     templates: &Templates,
     format: Format,
 ) -> anyhow::Result<Vec<Page>> {
-    let jobs = jobs(catalog, queries, templates);
+    let coverage = Coverage::of(catalog, attack);
+    let groups = lists::groups(catalog);
+    let shared = Shared { catalog, queries, templates, coverage: &coverage, groups: &groups };
+    let jobs = jobs(&shared);
     let mut pages = Vec::new();
     for &page_format in format.pages() {
         pages.extend(render_format(&jobs, catalog, attack, page_format)?);
@@ -216,18 +229,20 @@ fn render_format(
         .collect()
 }
 
-fn jobs<'a>(
+/// What every page job borrows.
+struct Shared<'a> {
     catalog: &'a Catalog,
     queries: &'a [Vec<DocQueries>],
-    t: &'a Templates,
-) -> Vec<Job<'a>> {
+    templates: &'a Templates,
+    coverage: &'a Coverage,
+    groups: &'a [Group],
+}
+
+fn jobs<'a>(shared: &Shared<'a>) -> Vec<Job<'a>> {
+    let Shared { catalog, queries, templates: t, .. } = *shared;
     let mut jobs: Vec<Job<'a>> = Vec::new();
-    jobs.push(Job {
-        kind: "index",
-        folder: "",
-        slug: "README".into(),
-        make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
-    });
+    site_jobs(&mut jobs, shared);
+    list_jobs(&mut jobs, t, shared.groups);
     // Grouped once: filtering every diagnostic for every rule was quadratic.
     let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
     for d in catalog.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
@@ -323,35 +338,47 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
     }
 }
 
-/// One kind's section on the index page.
-#[derive(Serialize)]
-struct IndexSection {
-    title: &'static str,
-    pages: Vec<Link>,
+/// The home page and the matrix, at the output root.
+fn site_jobs<'a>(jobs: &mut Vec<Job<'a>>, shared: &Shared<'a>) {
+    let Shared { templates: t, coverage, groups, .. } = *shared;
+    jobs.push(Job {
+        kind: "index",
+        folder: "",
+        slug: "README".into(),
+        make: Box::new(move |cx| {
+            t.render_page(cx, "index", &home::home_view(cx, coverage, groups))
+        }),
+    });
+    jobs.push(Job {
+        kind: "matrix",
+        folder: "",
+        slug: "matrix".into(),
+        make: Box::new(move |cx| t.render_page(cx, "matrix", &matrix::matrix_view(cx, coverage))),
+    });
 }
 
-#[derive(Serialize)]
-struct IndexView {
-    attack_version: String,
-    sections: Vec<IndexSection>,
-}
-
-fn index_view(cx: &Context) -> IndexView {
-    let c = cx.catalog;
-    let all = |n: usize| (0..n).collect::<Vec<usize>>();
-    let tactic_ids: Vec<String> = c.tactics.iter().map(|p| p.id.clone()).collect();
-    let technique_ids: Vec<String> = c.techniques.iter().map(|p| p.id.clone()).collect();
-    let sections = vec![
-        IndexSection { title: "Rules", pages: cx.rules(&all(c.rules.len())) },
-        IndexSection { title: "Data Needed", pages: cx.data_needed(&all(c.data_needed.len())) },
-        IndexSection {
-            title: "Logging Policies",
-            pages: cx.logging_policies(&all(c.logging_policies.len())),
-        },
-        IndexSection { title: "Enrichments", pages: cx.enrichments(&all(c.enrichments.len())) },
-        IndexSection { title: "Triggers", pages: cx.triggers(&all(c.triggers.len())) },
-        IndexSection { title: "ATT&CK tactics", pages: cx.tactic_pages(&tactic_ids) },
-        IndexSection { title: "ATT&CK techniques", pages: cx.technique_pages(&technique_ids) },
-    ];
-    IndexView { attack_version: cx.attack.version().to_string(), sections }
+/// The list pages: one per entity kind, the log source index, one per value of a facet.
+fn list_jobs<'a>(jobs: &mut Vec<Job<'a>>, t: &'a Templates, groups: &'a [Group]) {
+    let list = |slug: &str, make: MakePage<'a>| Job {
+        kind: "list",
+        folder: Folders::LISTS,
+        slug: slug.to_string(),
+        make,
+    };
+    for name in lists::KIND_LISTS {
+        jobs.push(list(
+            name,
+            Box::new(move |cx| t.render_page(cx, "list", &lists::kind_view(cx, name))),
+        ));
+    }
+    jobs.push(list(
+        lists::LOGSOURCES,
+        Box::new(move |cx| t.render_page(cx, "list", &lists::logsources_view(cx, groups))),
+    ));
+    for group in groups {
+        jobs.push(list(
+            &group.slug,
+            Box::new(move |cx| t.render_page(cx, "list", &lists::group_view(cx, group))),
+        ));
+    }
 }

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::lists::{rule_table, TableView};
 use crate::attack::{Attack, Tag};
 use crate::build::DocQueries;
 use crate::catalog::{shown_path, slug, AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
@@ -38,6 +39,8 @@ impl Folders {
     pub const TRIGGERS: &'static str = "triggers";
     /// Tactic and technique pages.
     pub const ATTACK: &'static str = "attack";
+    /// List pages.
+    pub const LISTS: &'static str = "lists";
 }
 
 /// What every view builder needs.
@@ -66,7 +69,8 @@ impl Context<'_> {
         indices.iter().map(|&i| self.rule_link(&rules[i])).collect()
     }
 
-    fn rule_link(&self, entry: &Entry<RulePage>) -> Link {
+    /// A link to a rule page, under the rule's title.
+    pub fn rule_link(&self, entry: &Entry<RulePage>) -> Link {
         let title = &entry.item.set().meta().title;
         let text = if title.is_empty() { entry.slug.clone() } else { title.clone() };
         Link { text, url: self.page(Folders::RULES, &entry.slug) }
@@ -491,6 +495,8 @@ pub struct AttackView {
     pub parent: Option<Link>,
     /// What links here.
     pub links: LinksView,
+    /// The rules of `links.rules` as a table.
+    pub rule_table: TableView,
     /// Rules that tag a revoked id that this technique replaces, as `(rule, old id)`.
     pub via_revoked: Vec<String>,
 }
@@ -516,6 +522,7 @@ pub fn tactic_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.technique_pages(&related),
         parent: None,
         links: links_view(cx, &page.links),
+        rule_table: rule_table(cx, &page.links.rules),
         via_revoked: Vec::new(),
     }
 }
@@ -544,6 +551,7 @@ pub fn technique_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.tactic_pages(&tactics),
         parent,
         links: links_view(cx, &page.links),
+        rule_table: rule_table(cx, &page.links.rules),
         via_revoked: via_revoked(cx, page),
     }
 }
