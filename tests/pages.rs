@@ -41,7 +41,7 @@ fn build_small_catalog(dir: &Path) -> BTreeMap<String, String> {
 
 /// The opening tag of the matrix cell of `id` (an `<a>` or a `<span>`).
 fn cell<'a>(matrix: &'a str, id: &str) -> &'a str {
-    let marker = format!("<span class=\"tid\">{id}</span>");
+    let marker = format!("<span class=\"tn\"><span class=\"tid\">{id}</span>");
     let at = matrix.find(&marker).unwrap_or_else(|| panic!("no cell for {id}"));
     let start = matrix[..at].rfind('<').unwrap();
     &matrix[start..at]

@@ -65,7 +65,7 @@ impl Cell {
 }
 
 /// A table: its columns and its rows of cells.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TableView {
     /// The columns.
     pub columns: Vec<Column>,

@@ -323,7 +323,10 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             kind: "tactic",
             folder: Folders::ATTACK,
             slug: page.id.clone(),
-            make: Box::new(move |cx| t.render_page(cx, "tactic", &views::tactic_view(cx, page))),
+            make: Box::new(move |cx| {
+                let view = views::with_rule_table(cx, page, views::tactic_view(cx, page));
+                t.render_page(cx, "tactic", &view)
+            }),
         });
     }
     for page in &catalog.techniques {
@@ -332,7 +335,8 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             folder: Folders::ATTACK,
             slug: page.id.clone(),
             make: Box::new(move |cx| {
-                t.render_page(cx, "technique", &views::technique_view(cx, page))
+                let view = views::with_rule_table(cx, page, views::technique_view(cx, page));
+                t.render_page(cx, "technique", &view)
             }),
         });
     }

@@ -495,7 +495,8 @@ pub struct AttackView {
     pub parent: Option<Link>,
     /// What links here.
     pub links: LinksView,
-    /// The rules of `links.rules` as a table.
+    /// The rules of `links.rules` as a table, on the tactic or technique's own page only
+    /// (see [`with_rule_table`]); empty where a trigger page shows the technique.
     pub rule_table: TableView,
     /// Rules that tag a revoked id that this technique replaces, as `(rule, old id)`.
     pub via_revoked: Vec<String>,
@@ -522,7 +523,7 @@ pub fn tactic_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.technique_pages(&related),
         parent: None,
         links: links_view(cx, &page.links),
-        rule_table: rule_table(cx, &page.links.rules),
+        rule_table: TableView::default(),
         via_revoked: Vec::new(),
     }
 }
@@ -551,9 +552,14 @@ pub fn technique_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.tactic_pages(&tactics),
         parent,
         links: links_view(cx, &page.links),
-        rule_table: rule_table(cx, &page.links.rules),
+        rule_table: TableView::default(),
         via_revoked: via_revoked(cx, page),
     }
+}
+
+/// `view` with the rule table of `page` filled in.
+pub fn with_rule_table(cx: &Context, page: &AttackPage, view: AttackView) -> AttackView {
+    AttackView { rule_table: rule_table(cx, &page.links.rules), ..view }
 }
 
 fn via_revoked(cx: &Context, page: &AttackPage) -> Vec<String> {
