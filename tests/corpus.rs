@@ -254,14 +254,17 @@ fn print_site_sizes(catalog: &Catalog, tree: &BTreeMap<String, String>) {
     ratios.retain(|r| r.2 >= 10 * 1024);
     ratios.sort_by(|a, b| b.0.total_cmp(&a.0));
     if let Some((ratio, page, source, slug)) = ratios.first() {
-        say!("largest rule page against its source (sources of 10 KB or more): {slug}, {page} bytes for {source}, {ratio:.1}x");
+        say!("largest rule page against its source (of 10 KB or more): {slug}, {page} bytes");
+        say!("    for a {source}-byte source, {ratio:.1} times");
         assert!(*ratio <= 5.0, "{slug}: page {ratio:.1} times its source");
     }
     let largest = tree.iter().filter(|(p, _)| p.ends_with(".html")).max_by_key(|(_, t)| t.len());
     let (largest, text) = largest.expect("HTML pages");
     let lists = tree.keys().filter(|p| p.starts_with("lists/") && p.ends_with(".html")).count();
     say!(
-        "pages: {} files, {lists} HTML list pages; median HTML rule page {median} bytes; home {} / {} bytes (html/md); matrix {} / {} bytes; lists/rules {} / {} bytes; largest HTML page {largest} {} bytes",
+        "pages: {} files, {lists} HTML list pages; median HTML rule page {median} bytes; \
+         home {} / {} bytes (html/md); matrix {} / {} bytes; lists/rules {} / {} bytes; \
+         largest HTML page {largest} {} bytes",
         tree.len(),
         size("index.html"),
         size("README.md"),

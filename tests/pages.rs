@@ -63,8 +63,14 @@ fn matrix_cells_are_shaded_by_rule_count_and_marked_when_tested_but_undetected()
     assert!(scanning.starts_with("<span") && scanning.contains("shade-0"), "{scanning}");
     assert!(!scanning.contains("tested"), "{scanning}");
     let markdown = &tree["matrix.md"];
-    assert!(markdown.contains("| ↳ [T1547.001: Registry Run Keys / Startup Folder](attack/T1547.001.md) | 0 | 1 | **tested, not detected** |"), "{markdown}");
-    assert!(markdown.contains("| ↳ [T1546.003: Windows Management Instrumentation Event Subscription](attack/T1546.003.md) | 3 | 0 | 3–9 rules |"));
+    for row in [
+        "| ↳ [T1547.001: Registry Run Keys / Startup Folder](attack/T1547.001.md) \
+         | 0 | 1 | **tested, not detected** |",
+        "| ↳ [T1546.003: Windows Management Instrumentation Event Subscription]\
+         (attack/T1546.003.md) | 3 | 0 | 3–9 rules |",
+    ] {
+        assert!(markdown.contains(row), "matrix.md lacks {row}");
+    }
 }
 
 #[test]
@@ -139,4 +145,31 @@ fn every_html_page_shows_hostile_rule_text_inertly() {
         assert!(!text.contains("<script") && !text.contains("<img"), "{path} runs rule text");
     }
     assert!(common::broken_links(&site).is_empty(), "{:?}", common::broken_links(&site));
+}
+
+#[test]
+fn levels_keep_sigma_order_then_other_values_then_rules_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, site) = (dir.path().join("src"), dir.path().join("site"));
+    let no_level =
+        "title: N\nlogsource: {product: windows}\ndetection:\n  s: {a: b}\n  condition: s\n";
+    let files = [
+        ("rules/a.yml", rule("A", &[], "urgent", "windows", "2020-01-01")),
+        ("rules/b.yml", rule("B", &[], "low", "windows", "2020-01-01")),
+        ("rules/c.yml", rule("C", &[], "critical", "windows", "2020-01-01")),
+        ("rules/d.yml", no_level.to_string()),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    common::write_sources(&src, &files);
+    common::build_into(&src, &site);
+    let tree = common::read_tree(&site);
+    let home = &tree["README.md"];
+    let line = home.lines().find(|l| l.starts_with("Rules by level:")).expect("levels line");
+    let order: Vec<usize> = ["[critical]", "[low]", "[urgent]", "[not set]"]
+        .iter()
+        .map(|l| line.find(l).unwrap_or_else(|| panic!("{line} lacks {l}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{line}");
+    assert_eq!(rows(&tree["lists/level-not-set.md"]), 1);
+    assert!(tree["lists/level-not-set.html"].contains(">N</a>"));
 }

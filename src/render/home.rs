@@ -58,7 +58,7 @@ pub struct HomeView {
 /// Builds the home page's view.
 pub fn home_view(cx: &Context, coverage: &Coverage, groups: &[Group]) -> HomeView {
     let counted = |facet: Facet| {
-        let links = lists::group_links(cx, groups, &facet);
+        let links = lists::group_links(cx, groups, facet);
         links.into_iter().map(|(link, rules)| CountedLink { link, rules }).collect()
     };
     let mut lists: Vec<Link> = lists::KIND_LISTS

@@ -138,7 +138,7 @@ fn logsource_text(logsource: &Logsource) -> String {
 }
 
 /// Which rules a per-value list page shows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Facet {
     /// `logsource.product`.
     Product,
@@ -215,13 +215,6 @@ pub struct Group {
     pub rules: Vec<usize>,
 }
 
-impl Group {
-    /// `level high`, `product windows`, `level not set`.
-    pub fn text(&self) -> String {
-        format!("{} {}", self.facet.field(), self.value.as_deref().unwrap_or("not set"))
-    }
-}
-
 /// Every per-value page: products, categories, services, levels, statuses, each in value
 /// order (levels and statuses in Sigma's order), with unique page names.
 pub fn groups(catalog: &Catalog) -> Vec<Group> {
@@ -230,7 +223,7 @@ pub fn groups(catalog: &Catalog) -> Vec<Group> {
     for facet in facets {
         for (i, entry) in catalog.rules.iter().enumerate() {
             for value in facet.values(entry) {
-                found.entry((facet.clone(), facet.rank(&value))).or_default().push(i);
+                found.entry((facet, facet.rank(&value))).or_default().push(i);
             }
         }
     }
@@ -264,11 +257,11 @@ pub fn group_view(cx: &Context, group: &Group) -> ListView {
     ListView { title, intro, table: rule_table(cx, &group.rules) }
 }
 
-/// Links to the group pages of `facets`, with their rule counts in the text.
-pub fn group_links(cx: &Context, groups: &[Group], facet: &Facet) -> Vec<(Link, usize)> {
+/// Links to the group pages of `facet`, each with its number of rules.
+pub fn group_links(cx: &Context, groups: &[Group], facet: Facet) -> Vec<(Link, usize)> {
     groups
         .iter()
-        .filter(|g| &g.facet == facet)
+        .filter(|g| g.facet == facet)
         .map(|g| {
             let text = g.value.clone().unwrap_or_else(|| "not set".into());
             (Link { text, url: cx.page(Folders::LISTS, &g.slug) }, g.rules.len())
@@ -280,7 +273,7 @@ pub fn group_links(cx: &Context, groups: &[Group], facet: &Facet) -> Vec<(Link, 
 pub fn logsources_view(cx: &Context, groups: &[Group]) -> ListView {
     let mut rows = Vec::new();
     for facet in [Facet::Product, Facet::Category, Facet::Service] {
-        for (link, count) in group_links(cx, groups, &facet) {
+        for (link, count) in group_links(cx, groups, facet) {
             rows.push(vec![Cell::text(facet.field()), Cell::links(vec![link]), Cell::count(count)]);
         }
     }
