@@ -51,6 +51,9 @@ fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<Str
     let tree = common::read_tree(out);
     exports_match_the_model(name, &catalog, &tree);
     print_page_sizes(&tree);
+    list_pages_hold_every_rule(&catalog, &tree);
+    matrix_has_the_tactics_in_kill_chain_order(&tree);
+    print_site_sizes(&catalog, &tree);
     every_rule_file_has_a_page_or_a_diagnostic(&sources, &report, &tree);
     let broken = common::broken_links(out);
     assert!(
@@ -166,6 +169,112 @@ fn print_page_sizes(tree: &BTreeMap<String, String>) {
         let largest = sizes.last().copied().unwrap_or(0);
         say!("rule pages {ext}: {}, median {median} bytes, largest {largest} bytes", sizes.len());
     }
+}
+
+/// The rows of the one table of a list page.
+fn rows(page: &str) -> usize {
+    if page.contains("<tbody>") {
+        let body = page.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+        body.matches("<tr>").count()
+    } else {
+        page.lines().filter(|l| l.starts_with("| ")).count().saturating_sub(1)
+    }
+}
+
+/// The list of all rules, and the level and status pages together, have one row per rule
+/// file; every product, category and service page is as long as its rules.
+fn list_pages_hold_every_rule(catalog: &Catalog, tree: &BTreeMap<String, String>) {
+    let rule_count = catalog.rules.len();
+    for ext in ["md", "html"] {
+        assert_eq!(rows(&tree[&format!("lists/rules.{ext}")]), rule_count, "lists/rules.{ext}");
+        for facet in ["level-", "status-"] {
+            let total: usize = tree
+                .iter()
+                .filter(|(p, _)| {
+                    p.starts_with(&format!("lists/{facet}")) && p.ends_with(&format!(".{ext}"))
+                })
+                .map(|(_, text)| rows(text))
+                .sum();
+            assert_eq!(total, rule_count, "{facet}*.{ext} pages list every rule file once");
+        }
+        for group in detcat::render::lists::groups(catalog) {
+            let field = group.facet.field();
+            if matches!(field, "level" | "status") {
+                continue;
+            }
+            let value = group.value.as_deref();
+            let having = catalog.rules.iter().filter(|r| {
+                r.item.set().rules().iter().any(|d| {
+                    let ls = &d.logsource;
+                    let of = match field {
+                        "product" => &ls.product,
+                        "category" => &ls.category,
+                        _ => &ls.service,
+                    };
+                    of.as_deref() == value
+                })
+            });
+            let page = format!("lists/{}.{ext}", group.slug);
+            assert_eq!(rows(&tree[&page]), having.count(), "{page}");
+        }
+    }
+}
+
+fn matrix_has_the_tactics_in_kill_chain_order(tree: &BTreeMap<String, String>) {
+    let attack = Attack::embedded();
+    let ids: Vec<&str> = attack.enterprise_tactics().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids.len(), 15);
+    for (page, marker) in [("matrix.html", "<h2 id=\""), ("matrix.md", "## ")] {
+        let text = &tree[page];
+        let at: Vec<usize> = ids
+            .iter()
+            .map(|id| text.find(&format!("{marker}{id}")).expect("a column per tactic"))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{page}: tactics out of order");
+    }
+}
+
+/// Page counts and sizes: the median rule page, the rule page largest against its source,
+/// the home page, the matrix, the largest list page. The median HTML rule page stays
+/// within 30 KB and no large rule's page is more than five times its source.
+fn print_site_sizes(catalog: &Catalog, tree: &BTreeMap<String, String>) {
+    let size = |p: &str| tree.get(p).map_or(0, String::len);
+    let mut ratios: Vec<(f64, usize, usize, &str)> = catalog
+        .rules
+        .iter()
+        .map(|r| {
+            let page = size(&format!("rules/{}.html", r.slug));
+            let source = r.item.file.source.len();
+            (page as f64 / source.max(1) as f64, page, source, r.slug.as_str())
+        })
+        .collect();
+    let mut pages: Vec<usize> = ratios.iter().map(|r| r.1).collect();
+    pages.sort_unstable();
+    let median = pages[pages.len() / 2];
+    assert!(median <= 30 * 1024, "median HTML rule page {median} bytes");
+    ratios.retain(|r| r.2 >= 10 * 1024);
+    ratios.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if let Some((ratio, page, source, slug)) = ratios.first() {
+        say!("largest rule page against its source (of 10 KB or more): {slug}, {page} bytes");
+        say!("    for a {source}-byte source, {ratio:.1} times");
+        assert!(*ratio <= 5.0, "{slug}: page {ratio:.1} times its source");
+    }
+    let largest = tree.iter().filter(|(p, _)| p.ends_with(".html")).max_by_key(|(_, t)| t.len());
+    let (largest, text) = largest.expect("HTML pages");
+    let lists = tree.keys().filter(|p| p.starts_with("lists/") && p.ends_with(".html")).count();
+    say!(
+        "pages: {} files, {lists} HTML list pages; median HTML rule page {median} bytes; \
+         home {} / {} bytes (html/md); matrix {} / {} bytes; lists/rules {} / {} bytes; \
+         largest HTML page {largest} {} bytes",
+        tree.len(),
+        size("index.html"),
+        size("README.md"),
+        size("matrix.html"),
+        size("matrix.md"),
+        size("lists/rules.html"),
+        size("lists/rules.md"),
+        text.len()
+    );
 }
 
 fn every_rule_file_has_a_page_or_a_diagnostic(

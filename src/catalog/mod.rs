@@ -4,6 +4,7 @@
 //! re-derive a file name. Entities are referred to by their index in their kind's list;
 //! every list of links is sorted and free of duplicates, so that output is deterministic.
 
+pub mod coverage;
 pub mod data_needed;
 pub mod logsource;
 mod scopes;

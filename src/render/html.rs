@@ -13,6 +13,8 @@ use pulldown_cmark::{Event, Parser};
 use serde::Serialize;
 use tera::{Tera, Value};
 
+use super::views::{Folders, Link};
+
 /// Where the stylesheet is written, relative to the output root.
 pub const STYLESHEET: &str = "assets/style.css";
 
@@ -37,11 +39,13 @@ pub const ASSETS: [(&str, &str); 4] = [
 
 /// The built-in HTML templates: name and text. `base.html` and `macros.html` are shared by
 /// the page templates.
-pub const BUILT_IN: [(&str, &str); 13] = [
+pub const BUILT_IN: [(&str, &str); 15] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("review.html", include_str!("../../templates/review.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    ("matrix.html", include_str!("../../templates/matrix.html")),
     ("rule.html", include_str!("../../templates/rule.html")),
     ("data_needed.html", include_str!("../../templates/data_needed.html")),
     ("logging_policy.html", include_str!("../../templates/logging_policy.html")),
@@ -68,6 +72,8 @@ pub struct SiteView {
     pub site_script: String,
     /// The search page.
     pub search: String,
+    /// The site's navigation: home, the matrix and the main list pages.
+    pub nav: Vec<Link>,
 }
 
 impl SiteView {
@@ -81,8 +87,20 @@ impl SiteView {
             theme_script: format!("{root}{THEME_SCRIPT}"),
             site_script: format!("{root}{SITE_SCRIPT}"),
             search: format!("{root}{}", super::search::PAGE),
+            nav: nav(root, index, ext),
         }
     }
+}
+
+fn nav(root: &str, index: &str, ext: &str) -> Vec<Link> {
+    let link = |text: &str, path: String| Link { text: text.to_string(), url: path };
+    let mut nav = vec![link("Home", format!("{root}{index}.{ext}"))];
+    for (text, name) in super::lists::NAV {
+        nav.push(link(text, format!("{root}{}/{name}.{ext}", Folders::LISTS)));
+    }
+    // The matrix goes beside the rules, the two pages most readers come for.
+    nav.insert(2, link("Matrix", format!("{root}matrix.{ext}")));
+    nav
 }
 
 /// Sets HTML escaping and registers the `markdown` and `yaml` filters on `tera`.

@@ -8,8 +8,11 @@
 pub mod exports;
 pub mod format;
 pub mod highlight;
+pub mod home;
 pub mod html;
+pub mod lists;
 pub mod markdown;
+pub mod matrix;
 pub mod review;
 pub mod search;
 pub mod views;
@@ -24,16 +27,21 @@ use tera::Tera;
 
 use crate::attack::Attack;
 use crate::build::DocQueries;
+use crate::catalog::coverage::Coverage;
 use crate::catalog::{slug, Catalog};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 pub use format::Format;
 use format::PageFormat;
-use views::{Context, Folders, Link};
+use lists::Group;
+use views::{Context, Folders};
 
 /// The built-in templates: name and text.
-const BUILT_IN: [(&str, &str); 10] = [
+const BUILT_IN: [(&str, &str); 13] = [
+    ("macros.md", include_str!("../../templates/macros.md")),
     ("index.md", include_str!("../../templates/index.md")),
     ("review.md", include_str!("../../templates/review.md")),
+    ("list.md", include_str!("../../templates/list.md")),
+    ("matrix.md", include_str!("../../templates/matrix.md")),
     ("rule.md", include_str!("../../templates/rule.md")),
     ("data_needed.md", include_str!("../../templates/data_needed.md")),
     ("logging_policy.md", include_str!("../../templates/logging_policy.md")),
@@ -45,9 +53,11 @@ const BUILT_IN: [(&str, &str); 10] = [
 ];
 
 /// The page kinds, in the order the summary counts them.
-pub const PAGE_KINDS: [&str; 11] = [
+pub const PAGE_KINDS: [&str; 13] = [
     "index",
     "review",
+    "list",
+    "matrix",
     "rule",
     "data_needed",
     "logging_policy",
@@ -186,7 +196,10 @@ pub fn render(
     templates: &Templates,
     format: Format,
 ) -> anyhow::Result<Vec<Page>> {
-    let jobs = jobs(catalog, queries, templates);
+    let coverage = Coverage::of(catalog, attack);
+    let groups = lists::groups(catalog);
+    let shared = Shared { catalog, queries, templates, coverage: &coverage, groups: &groups };
+    let jobs = jobs(&shared);
     let mut pages = Vec::new();
     for &page_format in format.pages() {
         pages.extend(render_format(&jobs, catalog, attack, page_format)?);
@@ -227,18 +240,20 @@ fn render_format(
         .collect()
 }
 
-fn jobs<'a>(
+/// What every page job borrows.
+struct Shared<'a> {
     catalog: &'a Catalog,
     queries: &'a [Vec<DocQueries>],
-    t: &'a Templates,
-) -> Vec<Job<'a>> {
+    templates: &'a Templates,
+    coverage: &'a Coverage,
+    groups: &'a [Group],
+}
+
+fn jobs<'a>(shared: &Shared<'a>) -> Vec<Job<'a>> {
+    let Shared { catalog, queries, templates: t, .. } = *shared;
     let mut jobs: Vec<Job<'a>> = Vec::new();
-    jobs.push(Job {
-        kind: "index",
-        folder: "",
-        slug: "README".into(),
-        make: Box::new(move |cx| t.render_page(cx, "index", &index_view(cx))),
-    });
+    site_jobs(&mut jobs, shared);
+    list_jobs(&mut jobs, t, shared.groups);
     jobs.push(Job {
         kind: "review",
         folder: "",
@@ -327,7 +342,10 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             kind: "tactic",
             folder: Folders::ATTACK,
             slug: page.id.clone(),
-            make: Box::new(move |cx| t.render_page(cx, "tactic", &views::tactic_view(cx, page))),
+            make: Box::new(move |cx| {
+                let view = views::with_rule_table(cx, page, views::tactic_view(cx, page));
+                t.render_page(cx, "tactic", &view)
+            }),
         });
     }
     for page in &catalog.techniques {
@@ -336,7 +354,8 @@ fn entity_jobs<'a>(jobs: &mut Vec<Job<'a>>, catalog: &'a Catalog, t: &'a Templat
             folder: Folders::ATTACK,
             slug: page.id.clone(),
             make: Box::new(move |cx| {
-                t.render_page(cx, "technique", &views::technique_view(cx, page))
+                let view = views::with_rule_table(cx, page, views::technique_view(cx, page));
+                t.render_page(cx, "technique", &view)
             }),
         });
     }
@@ -362,61 +381,47 @@ fn scope_jobs<'a>(
     }
 }
 
-/// One kind's section on the index page.
-#[derive(Serialize)]
-struct IndexSection {
-    title: &'static str,
-    pages: Vec<Link>,
+/// The home page and the matrix, at the output root.
+fn site_jobs<'a>(jobs: &mut Vec<Job<'a>>, shared: &Shared<'a>) {
+    let Shared { templates: t, coverage, groups, .. } = *shared;
+    jobs.push(Job {
+        kind: "index",
+        folder: "",
+        slug: "README".into(),
+        make: Box::new(move |cx| {
+            t.render_page(cx, "index", &home::home_view(cx, coverage, groups))
+        }),
+    });
+    jobs.push(Job {
+        kind: "matrix",
+        folder: "",
+        slug: "matrix".into(),
+        make: Box::new(move |cx| t.render_page(cx, "matrix", &matrix::matrix_view(cx, coverage))),
+    });
 }
 
-/// The review's link and counts on the index page.
-#[derive(Serialize)]
-struct ReviewLink {
-    url: String,
-    total: usize,
-    errors: usize,
-    warnings: usize,
-    notes: usize,
-}
-
-#[derive(Serialize)]
-struct IndexView {
-    attack_version: String,
-    sections: Vec<IndexSection>,
-    review: ReviewLink,
-}
-
-fn index_view(cx: &Context) -> IndexView {
-    let c = cx.catalog;
-    let all = |n: usize| (0..n).collect::<Vec<usize>>();
-    let tactic_ids: Vec<String> = c.tactics.iter().map(|p| p.id.clone()).collect();
-    let technique_ids: Vec<String> = c.techniques.iter().map(|p| p.id.clone()).collect();
-    let sections = vec![
-        IndexSection { title: "Rules", pages: cx.rules(&all(c.rules.len())) },
-        IndexSection { title: "Data Needed", pages: cx.data_needed(&all(c.data_needed.len())) },
-        IndexSection {
-            title: "Logging Policies",
-            pages: cx.logging_policies(&all(c.logging_policies.len())),
-        },
-        IndexSection { title: "Enrichments", pages: cx.enrichments(&all(c.enrichments.len())) },
-        IndexSection { title: "Triggers", pages: cx.triggers(&all(c.triggers.len())) },
-        IndexSection { title: "ATT&CK tactics", pages: cx.tactic_pages(&tactic_ids) },
-        IndexSection { title: "ATT&CK techniques", pages: cx.technique_pages(&technique_ids) },
-    ];
-    let scopes = [
-        IndexSection { title: "Customers", pages: cx.customers(&all(c.customers.len())) },
-        IndexSection { title: "Use Cases", pages: cx.use_cases(&all(c.use_cases.len())) },
-    ];
-    let sections = sections.into_iter().chain(scopes.into_iter().filter(|s| !s.pages.is_empty()));
-    let sections = sections.collect();
-    let findings = &c.diagnostics;
-    let n = |s| crate::check::count_severity(findings, s);
-    let review = ReviewLink {
-        url: format!("{}review.{}", cx.root, cx.ext),
-        total: findings.len(),
-        errors: n(Severity::Error),
-        warnings: n(Severity::Warning),
-        notes: n(Severity::Info),
+/// The list pages: one per entity kind, the log source index, one per value of a facet.
+fn list_jobs<'a>(jobs: &mut Vec<Job<'a>>, t: &'a Templates, groups: &'a [Group]) {
+    let list = |slug: &str, make: MakePage<'a>| Job {
+        kind: "list",
+        folder: Folders::LISTS,
+        slug: slug.to_string(),
+        make,
     };
-    IndexView { attack_version: cx.attack.version().to_string(), sections, review }
+    for name in lists::KIND_LISTS {
+        jobs.push(list(
+            name,
+            Box::new(move |cx| t.render_page(cx, "list", &lists::kind_view(cx, name))),
+        ));
+    }
+    jobs.push(list(
+        lists::LOGSOURCES,
+        Box::new(move |cx| t.render_page(cx, "list", &lists::logsources_view(cx, groups))),
+    ));
+    for group in groups {
+        jobs.push(list(
+            &group.slug,
+            Box::new(move |cx| t.render_page(cx, "list", &lists::group_view(cx, group))),
+        ));
+    }
 }

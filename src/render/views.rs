@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::lists::{rule_table, TableView};
 use crate::attack::{Attack, Tag};
 use crate::build::DocQueries;
 use crate::catalog::{shown_path, slug, AttackPage, Catalog, Entry, Links, RulePage, TechniqueTag};
@@ -42,6 +43,8 @@ impl Folders {
     pub const CUSTOMERS: &'static str = "customers";
     /// Use Case pages.
     pub const USE_CASES: &'static str = "use_cases";
+    /// List pages.
+    pub const LISTS: &'static str = "lists";
 }
 
 /// What every view builder needs.
@@ -70,7 +73,8 @@ impl Context<'_> {
         indices.iter().map(|&i| self.rule_link(&rules[i])).collect()
     }
 
-    fn rule_link(&self, entry: &Entry<RulePage>) -> Link {
+    /// A link to a rule page, under the rule's title.
+    pub fn rule_link(&self, entry: &Entry<RulePage>) -> Link {
         let title = &entry.item.set().meta().title;
         let text = if title.is_empty() { entry.slug.clone() } else { title.clone() };
         Link { text, url: self.page(Folders::RULES, &entry.slug) }
@@ -629,6 +633,9 @@ pub struct AttackView {
     pub parent: Option<Link>,
     /// What links here.
     pub links: LinksView,
+    /// The rules of `links.rules` as a table, on the tactic or technique's own page only
+    /// (see [`with_rule_table`]); empty where a trigger page shows the technique.
+    pub rule_table: TableView,
     /// Rules that tag a revoked id that this technique replaces, as `(rule, old id)`.
     pub via_revoked: Vec<String>,
 }
@@ -654,6 +661,7 @@ pub fn tactic_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.technique_pages(&related),
         parent: None,
         links: links_view(cx, &page.links),
+        rule_table: TableView::default(),
         via_revoked: Vec::new(),
     }
 }
@@ -682,8 +690,14 @@ pub fn technique_view(cx: &Context, page: &AttackPage) -> AttackView {
         related: cx.tactic_pages(&tactics),
         parent,
         links: links_view(cx, &page.links),
+        rule_table: TableView::default(),
         via_revoked: via_revoked(cx, page),
     }
+}
+
+/// `view` with the rule table of `page` filled in.
+pub fn with_rule_table(cx: &Context, page: &AttackPage, view: AttackView) -> AttackView {
+    AttackView { rule_table: rule_table(cx, &page.links.rules), ..view }
 }
 
 fn via_revoked(cx: &Context, page: &AttackPage) -> Vec<String> {
