@@ -22,8 +22,12 @@ const TOO_COMPLEX: Refusal = "regex word boundary too complex";
 /// Most copies a bounded repetition around a boundary is unrolled into.
 const MAX_UNROLL: u32 = 16;
 
-/// Most alternative paths kept alive at once.
-const MAX_NODES: usize = 20_000;
+/// Most walk steps; a pattern needing more is refused.
+const MAX_STEPS: usize = 20_000;
+
+/// Most nodes the rewritten paths may hold at once: splitting paths copies what came before
+/// them, which can grow exponentially with the number of boundaries (`(?:\b-|a){16}` nested).
+const MAX_SIZE: usize = 20_000;
 
 /// The class of a character, as `\w` defines it (ASCII letters, digits, underscore).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +59,7 @@ type Paths = Vec<(State, Node)>;
 /// The tree without word boundaries, matching the same terms; `fold` is the case-folding the
 /// emitter will apply, which decides which letters a class really holds.
 pub(super) fn resolve(tree: Node, fold: bool) -> Result<Node, Refusal> {
-    let mut walk = Walk { fold, budget: MAX_NODES };
+    let mut walk = Walk { fold, budget: MAX_STEPS };
     let start = State { last: Cls::Other, pending: Pending::Free };
     let paths = walk.node(&tree, start, false)?;
     let accepted: Vec<Node> = paths
@@ -136,6 +140,9 @@ impl Walk {
                 }
             }
             paths = merge(next);
+            if paths.iter().map(|(_, node)| size(node)).sum::<usize>() > MAX_SIZE {
+                return Err(TOO_COMPLEX);
+            }
         }
         Ok(paths)
     }
@@ -259,6 +266,15 @@ fn starts_with_boundary(node: &Node) -> bool {
         Node::Group(inner) => starts_with_boundary(inner),
         Node::Repeat(inner, q) => bounds(q).1 != Some(0) && starts_with_boundary(inner),
         _ => false,
+    }
+}
+
+/// How many nodes `node` holds.
+fn size(node: &Node) -> usize {
+    1 + match node {
+        Node::Alt(items) | Node::Seq(items) => items.iter().map(size).sum(),
+        Node::Group(inner) | Node::Repeat(inner, _) => size(inner),
+        _ => 0,
     }
 }
 
@@ -595,6 +611,16 @@ mod tests {
         assert_eq!(lucene(r"^a\bb").unwrap_err(), "regex word boundaries that no term can satisfy");
         assert_eq!(lucene(r"^[\b]$").unwrap(), "[\u{8}]");
         assert_eq!(lucene(r"(a\b)*").unwrap_err(), "regex word boundary too complex");
+    }
+
+    #[test]
+    fn a_rewrite_that_would_grow_exponentially_is_refused() {
+        let nested = r"(?:(?:\b-|a){16}){16}";
+        assert_eq!(lucene(nested).unwrap_err(), "regex word boundary too complex");
+        let repeated = r"a(?:\Ba|\b-|\ba)".repeat(36);
+        assert!(lucene(&repeated).unwrap().len() < 400, "factoring keeps a repeated group linear");
+        let fine = r"https?://(?:(?:25[0-5]|(?:2[0-4]|1\d|[1-9])?\d)(?:\.|\b)){4}";
+        assert!(lucene(fine).is_ok());
     }
 
     #[test]
