@@ -48,19 +48,24 @@ pub struct Cell {
     pub text: String,
     /// Links, shown in place of the text.
     pub links: Vec<Link>,
+    /// Whether it holds a number (right-aligned). Left out when false, which templates read
+    /// as false; a per-cell flag spares the HTML template an indexed lookup of its column
+    /// for every cell, which Tera makes by building a path string.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub numeric: bool,
 }
 
 impl Cell {
     fn text(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), links: Vec::new() }
+        Cell { text: text.into(), links: Vec::new(), numeric: false }
     }
 
     fn links(links: Vec<Link>) -> Cell {
-        Cell { text: String::new(), links }
+        Cell { text: String::new(), links, numeric: false }
     }
 
     fn count(n: usize) -> Cell {
-        Cell::text(n.to_string())
+        Cell { numeric: true, ..Cell::text(n.to_string()) }
     }
 }
 
