@@ -215,8 +215,14 @@ impl Parser {
         if matches!(atom, Node::Start | Node::End | Node::Boundary(_)) {
             return Err("regex syntax");
         }
-        if matches!(self.peek(), Some('?' | '+')) {
-            self.pos += 1;
+        if too_many(&quantifier) {
+            return Err("regex repetition count over 10,000 (no Lucene automaton holds it)");
+        }
+        match self.peek() {
+            // Lazy matching finds a match exactly when greedy matching does.
+            Some('?') => self.pos += 1,
+            Some('+') => return Err("regex possessive quantifier"),
+            _ => {}
         }
         if self.quantifier_ahead() {
             return Err("regex syntax");
@@ -224,8 +230,12 @@ impl Parser {
         Ok(Node::Repeat(Box::new(atom), quantifier))
     }
 
-    fn quantifier_ahead(&self) -> bool {
-        matches!(self.peek(), Some('*' | '+' | '?'))
+    /// Whether another quantifier follows (`a**`, `a{1}{2}`), which PCRE rejects.
+    fn quantifier_ahead(&mut self) -> bool {
+        let start = self.pos;
+        let ahead = matches!(self.peek(), Some('*' | '+' | '?')) || self.counted().is_some();
+        self.pos = start;
+        ahead
     }
 
     fn quantifier(&mut self) -> Option<String> {
@@ -411,6 +421,17 @@ impl Parser {
             _ => Err("regex syntax"),
         }
     }
+}
+
+/// Whether a counted quantifier asks for more than 10,000 repetitions: Lucene needs a state
+/// per repetition and refuses automata beyond 10,000 states (and a count past `i32` fails
+/// its parser outright).
+fn too_many(quantifier: &str) -> bool {
+    quantifier
+        .trim_matches(|c| c == '{' || c == '}')
+        .split(',')
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        .any(|n| n.parse::<u32>().map_or(true, |n| n > 10_000))
 }
 
 /// The ASCII members of a POSIX class name, as PCRE defines them.
@@ -620,5 +641,11 @@ mod tests {
         assert_eq!(lucene(r"a(?=b)").unwrap_err(), "regex look-around");
         assert_eq!(lucene(r"\bword").unwrap(), "(()|.*[^a-zA-Z0-9_])word.*");
         assert_eq!(lucene(r"(a)\1").unwrap_err(), "regex back-reference");
+        assert_eq!(lucene(r"\d++1").unwrap_err(), "regex possessive quantifier");
+        assert_eq!(lucene(r"a*?b").unwrap(), ".*a*b.*");
+        assert_eq!(lucene(r"a{1}{2}").unwrap_err(), "regex syntax");
+        assert!(lucene(r"x{4294967295}").unwrap_err().starts_with("regex repetition count"));
+        assert!(lucene(r"x{2,99999}").unwrap_err().starts_with("regex repetition count"));
+        assert_eq!(lucene(r"^x{3,10000}$").unwrap(), "x{3,10000}");
     }
 }

@@ -6,10 +6,8 @@
 //! colours; it does not validate: text it does not understand is shown as a plain scalar,
 //! never dropped. We chose it over `syntect` (a full grammar engine) for speed and size:
 //! it is one linear pass per line, and it embeds no grammar dump in the binary. The README's
-//! design notes give the figures. Every piece of text passes through [`super::html::escape`]
-//! on its way out, so nothing in a rule file can become markup.
-
-use super::html::escape;
+//! design notes give the figures. Every piece of text has `&`, `<` and `>` escaped on its
+//! way out, so nothing in a rule file can become markup.
 
 /// What a piece of a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +34,9 @@ impl Kind {
             Kind::Str => Some("y-str"),
             Kind::Number => Some("y-num"),
             Kind::Comment => Some("y-com"),
-            Kind::Punct => Some("y-punct"),
-            Kind::Plain => None,
+            // Uncoloured: a rule with thousands of list items would otherwise spend most of
+            // its page on spans around `-`.
+            Kind::Punct | Kind::Plain => None,
         }
     }
 }
@@ -51,13 +50,26 @@ pub fn yaml_to_html(source: &str) -> String {
                 html.push_str("<span class=\"");
                 html.push_str(class);
                 html.push_str("\">");
-                html.push_str(&escape(text));
+                escape_text(text, &mut html);
                 html.push_str("</span>");
             }
-            None => html.push_str(&escape(text)),
+            None => escape_text(text, &mut html),
         }
     }
     html
+}
+
+/// `text` as the content of an element: `&`, `<` and `>` escaped. Quotes need no escaping
+/// outside attributes, and rule sources are full of them.
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// The pieces of `source`, in order; joined, they give `source` back.
@@ -382,7 +394,7 @@ mod tests {
         for live in ["<script", "<img", "<b>", "</span><b"] {
             assert!(!html.contains(live), "{live} in {html}");
         }
-        for shown in ["&lt;script&gt;", "&quot;&gt;&lt;img", "{{ 7*7 }}", "{% raw %}"] {
+        for shown in ["&lt;script&gt;", "\"&gt;&lt;img", "{{ 7*7 }}", "{% raw %}"] {
             assert!(html.contains(shown), "{shown} not in {html}");
         }
         assert_eq!(html.matches("<span").count(), html.matches("</span>").count());

@@ -304,6 +304,9 @@ impl Chain {
     /// The typed value before value modifiers, decided by the type modifier.
     fn initial(&self, yaml: &Yaml) -> Result<Stage, ModifierError> {
         let value = match self.type_modifier() {
+            Some(Modifier::Re) if self.has(Modifier::Expand) => {
+                return Err(invalid("`expand` cannot apply to a regular expression".into()))
+            }
             Some(Modifier::Re) => regex_value(yaml, self.regex_flags())?,
             Some(Modifier::Cidr) => network_value(yaml)?,
             Some(Modifier::Exists) => exists_value(yaml)?,
@@ -484,7 +487,13 @@ fn wildcard_free(modifier: Modifier, s: &SigmaString) -> Result<String, Modifier
 /// `contains`, `startswith`, `endswith` on strings, regexes and field references.
 fn position(modifier: Modifier, value: Value) -> Result<Value, ModifierError> {
     match value {
-        Value::Regex(re) => Ok(Value::Regex(regex_position(modifier, re))),
+        // The specification gives `re` only the flags `i`, `m`, `s`; guessing where a
+        // position modifier would put its anchor in an arbitrary pattern (`^a|b`, `a\$`) is
+        // how converters get it wrong, so the rule must write the anchor itself.
+        Value::Regex(_) => Err(invalid(format!(
+            "`{}` cannot apply to a regular expression: write `^` or `$` in the pattern",
+            modifier.name()
+        ))),
         Value::FieldRef { field, position: Position::Equals } => {
             let position = match modifier {
                 Modifier::Contains => Position::Contains,
@@ -504,21 +513,6 @@ fn position(modifier: Modifier, value: Value) -> Result<Value, ModifierError> {
             Ok(Value::String(s))
         }
     }
-}
-
-/// A Sigma regex already matches anywhere, so `contains` changes nothing; `startswith` and
-/// `endswith` anchor it.
-fn regex_position(modifier: Modifier, mut re: SigmaRegex) -> SigmaRegex {
-    match modifier {
-        Modifier::StartsWith if !re.pattern.starts_with('^') => {
-            re.pattern = format!("^(?:{})", re.pattern);
-        }
-        Modifier::EndsWith if !re.pattern.ends_with('$') => {
-            re.pattern = format!("(?:{})$", re.pattern);
-        }
-        _ => {}
-    }
-    re
 }
 
 /// Encodes text for `base64`, `base64offset` or a UTF-16 encoder.
@@ -661,6 +655,18 @@ mod tests {
             other => format!("{other:?}"),
         };
         applied.values.iter().map(|alts| alts.iter().map(text).collect()).collect()
+    }
+
+    #[test]
+    fn a_regex_takes_no_position_modifier_and_no_expand() {
+        for chain in
+            [["re", "startswith"], ["re", "endswith"], ["re", "contains"], ["re", "expand"]]
+        {
+            let error = apply(&chain, "'^a|b'").expect_err("an invalid chain");
+            assert_eq!(error.code, "invalid-modifier");
+            assert!(error.message.contains("regular expression"), "{chain:?}: {error:?}");
+        }
+        assert!(apply(&["re", "i"], "'^a|b'").is_ok());
     }
 
     #[test]
