@@ -399,14 +399,19 @@ fn run_convert(args: ConvertArgs) -> anyhow::Result<bool> {
         }
     }
     let files = load::find_yaml_files(&args.paths, &mut diagnostics);
-    let (sources, mut problems) = load::read_files(&files);
-    diagnostics.append(&mut problems);
+    let (sources, problems) = load::read_files(&files);
     let options = convert_options(args.config.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
-    for file in &sources {
-        let parsed = sigma::parse_file(file);
+    // A file that cannot be read still gets its line, in path order, carrying the reason.
+    let mut parsed_files: Vec<sigma::RuleFile> = sources.iter().map(sigma::parse_file).collect();
+    for problem in problems {
+        let (path, source, set) = (problem.file.clone(), String::new(), None);
+        parsed_files.push(sigma::RuleFile { path, source, set, diagnostics: vec![problem] });
+    }
+    parsed_files.sort_by(|a, b| a.path.cmp(&b.path));
+    for parsed in parsed_files {
         let converted = convert_file(&parsed, args.target, &options);
         all_ok &= converted.ok;
         let line = if args.json { converted.json_line(&parsed) } else { converted.text(&parsed) };

@@ -101,6 +101,22 @@ fn convert_json_prints_one_line_per_rule_file() {
 }
 
 #[test]
+fn convert_json_gives_an_unreadable_file_its_line_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yml"), b"title: x\n\xff\xfe bad\n").unwrap();
+    let good = fixture().join("rules");
+    let args = ["convert", dir.path().to_str().unwrap(), good.to_str().unwrap(), "-t", "lucene"];
+    let (code, out, _) = detcat(Path::new("."), &[&args[..], &["--json"]].concat());
+    assert_eq!(code, 1, "a file that cannot be read fails the run");
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "the unreadable file and the two rules");
+    let bad = lines.iter().find(|l| l["path"].as_str().unwrap().ends_with("a.yml")).unwrap();
+    assert_eq!(bad["ok"], false);
+    assert!(bad["error"].as_str().unwrap().contains("not-utf8"), "{bad}");
+}
+
+#[test]
 fn an_unknown_target_is_a_usage_error() {
     let (code, _, err) = detcat(Path::new("."), &["convert", ".", "-t", "nosuch"]);
     assert_eq!(code, 2);
