@@ -83,6 +83,16 @@ impl TacticCoverage {
 impl Coverage {
     /// The Enterprise matrix of `attack`, counted over `catalog`.
     pub fn of(catalog: &Catalog, attack: &Attack) -> Coverage {
+        Coverage::counting(catalog, attack, None)
+    }
+
+    /// The same matrix counting only the rule pages `rules` (a Customer's or Use Case's);
+    /// triggers count as in the whole catalog.
+    pub fn of_rules(catalog: &Catalog, attack: &Attack, rules: &[usize]) -> Coverage {
+        Coverage::counting(catalog, attack, Some(rules))
+    }
+
+    fn counting(catalog: &Catalog, attack: &Attack, only: Option<&[usize]>) -> Coverage {
         let pages: HashMap<&str, &AttackPage> =
             catalog.techniques.iter().map(|p| (p.id.as_str(), p)).collect();
         let active: Vec<&Technique> = attack
@@ -106,7 +116,7 @@ impl Coverage {
                     .copied()
                     .collect();
                 top.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-                let techniques = top.iter().map(|t| cell(t, &pages, &subs_of)).collect();
+                let techniques = top.iter().map(|t| cell(t, &pages, &subs_of, only)).collect();
                 TacticCoverage { id: tactic.id.clone(), name: tactic.name.clone(), techniques }
             })
             .collect();
@@ -137,6 +147,7 @@ fn cell(
     technique: &Technique,
     pages: &HashMap<&str, &AttackPage>,
     subs_of: &HashMap<&str, Vec<&Technique>>,
+    only: Option<&[usize]>,
 ) -> TechniqueCoverage {
     let mut subs: Vec<&Technique> = subs_of.get(technique.id.as_str()).cloned().unwrap_or_default();
     subs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -144,10 +155,13 @@ fn cell(
     TechniqueCoverage {
         id: technique.id.clone(),
         name: technique.name.clone(),
-        rules: page.map_or(0, |p| p.links.rules.len()),
+        rules: page.map_or(0, |p| match only {
+            Some(only) => p.links.rules.iter().filter(|r| only.contains(r)).count(),
+            None => p.links.rules.len(),
+        }),
         triggers: page.map_or(0, |p| p.links.triggers.len()),
         has_page: page.is_some(),
-        subs: subs.iter().map(|s| cell(s, pages, subs_of)).collect(),
+        subs: subs.iter().map(|s| cell(s, pages, subs_of, only)).collect(),
     }
 }
 
@@ -191,6 +205,17 @@ mod tests {
         assert!(!parent.has_page && parent.rules == 0);
         assert_eq!(coverage.outside, ["T9999"]);
         assert_eq!(coverage.covered(), BTreeSet::from(["T1546.003"]));
+    }
+
+    #[test]
+    fn a_scope_counts_only_its_own_rules() {
+        let attack = Attack::embedded();
+        let catalog = Catalog { techniques: vec![page("T1546.003", 3, 1)], ..Catalog::default() };
+        let coverage = Coverage::of_rules(&catalog, &attack, &[1, 7]);
+        let wmi = find(&coverage, "TA0003", "T1546.003");
+        assert_eq!((wmi.rules, wmi.triggers), (1, 1), "rule 1 of 0..3 is the scope's");
+        let none = Coverage::of_rules(&catalog, &attack, &[]);
+        assert!(find(&none, "TA0003", "T1546.003").tested_undetected());
     }
 
     #[test]

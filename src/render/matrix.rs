@@ -103,6 +103,8 @@ pub struct MatrixView {
     pub covered: usize,
     /// Technique pages of the catalog that the matrix does not show.
     pub outside: Vec<Link>,
+    /// The Customer or Use Case whose rules alone are counted; `None` for the whole catalog.
+    pub scope: Option<Link>,
 }
 
 /// Builds the matrix page's view.
@@ -115,6 +117,7 @@ pub fn matrix_view(cx: &Context, coverage: &Coverage) -> MatrixView {
         total: coverage.shown().len(),
         covered: coverage.covered().len(),
         outside: cx.technique_pages(&coverage.outside),
+        scope: None,
     }
 }
 

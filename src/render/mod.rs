@@ -368,7 +368,7 @@ fn scope_jobs<'a>(
     folder: &'static str,
     t: &'a Templates,
 ) {
-    for entry in scopes {
+    for (i, entry) in scopes.iter().enumerate() {
         jobs.push(Job {
             kind,
             folder,
@@ -376,6 +376,20 @@ fn scope_jobs<'a>(
             make: Box::new(move |cx| {
                 let layer = exports::scope_layer_path(&entry.item, &entry.slug);
                 t.render_page(cx, "scope", &views::scope_view(cx, entry, &layer))
+            }),
+        });
+        jobs.push(Job {
+            kind: "matrix",
+            folder: Folders::COVERAGE,
+            slug: views::scope_matrix_name(&entry.item, &entry.slug),
+            make: Box::new(move |cx| {
+                let coverage = Coverage::of_rules(cx.catalog, cx.attack, &entry.links.rules);
+                let mut view = matrix::matrix_view(cx, &coverage);
+                view.scope = Some(match kind {
+                    "customer" => cx.customers(&[i]).remove(0),
+                    _ => cx.use_cases(&[i]).remove(0),
+                });
+                t.render_page(cx, "matrix", &view)
             }),
         });
     }

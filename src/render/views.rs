@@ -45,6 +45,8 @@ impl Folders {
     pub const USE_CASES: &'static str = "use_cases";
     /// List pages.
     pub const LISTS: &'static str = "lists";
+    /// The ATT&CK matrices of Customers and Use Cases.
+    pub const COVERAGE: &'static str = "coverage";
 }
 
 /// What every view builder needs.
@@ -556,6 +558,17 @@ pub struct ScopeView<'a> {
     pub coverage: Vec<TacticCoverage>,
     /// Its own ATT&CK Navigator layer: the URL and the file name.
     pub layer: Link,
+    /// Its own ATT&CK matrix page.
+    pub matrix: String,
+}
+
+/// The page name of a Customer's or Use Case's matrix under [`Folders::COVERAGE`].
+pub fn scope_matrix_name(scope: &crate::entities::Scope, slug: &str) -> String {
+    let kind = match scope.kind {
+        crate::entities::ScopeKind::Customer => "customer",
+        crate::entities::ScopeKind::UseCase => "use-case",
+    };
+    format!("{kind}-{slug}")
 }
 
 /// One tactic's row of a coverage table.
@@ -582,6 +595,7 @@ pub fn scope_view<'a>(
         kind_name,
         links: links_view(cx, &entry.links),
         coverage: coverage(cx, &entry.links),
+        matrix: cx.page(Folders::COVERAGE, &scope_matrix_name(&entry.item, &entry.slug)),
         layer: Link {
             text: layer.rsplit('/').next().unwrap_or(layer).to_string(),
             url: format!("{}{layer}", cx.root),
