@@ -218,10 +218,27 @@ async function checkReload(browser, site, base, sources) {
   } catch (error) {
     problems.push(`${label}: editing ${spec.file} did not reload ${spec.page} with the edit: ${error.message.split("\n")[0]}`);
   } finally {
+    // Putting the source back makes the server rebuild once more: wait for that rebuild, so
+    // that no later visit is interrupted by a reload it did not ask for.
+    const before = await serverVersion(base);
     fs.writeFileSync(file, text);
+    const deadline = Date.now() + PATIENCE;
+    while (before !== null && (await serverVersion(base)) === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   await done();
   await context.close();
+}
+
+/// The build version `detcat serve` reports, or null when it cannot be read.
+async function serverVersion(base) {
+  try {
+    const reply = await fetch(new URL("__detcat/version", base));
+    return reply.ok ? await reply.text() : null;
+  } catch {
+    return null;
+  }
 }
 
 /// Screenshots of the plan's pages at each viewport; returns the files written.
