@@ -21,8 +21,12 @@ const FOLDERS: [(&str, [usize; 3]); 4] = [
     ("sigma-2020/rules", [544, 563, 544]),
 ];
 
+/// The corpus: `DETCAT_CORPUS` when set, else `../shared/corpus` beside the checkout.
 fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    std::env::var_os("DETCAT_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    )
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {

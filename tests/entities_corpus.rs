@@ -11,7 +11,11 @@ use detcat::load::{self, SourceFile};
 
 /// The corpus folder, or `None` (with the reason printed) on a clone that lacks it.
 fn corpus() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    // `DETCAT_CORPUS` names the corpus when the checkout is not beside it.
+    let root = std::env::var_os("DETCAT_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
     if root.is_dir() {
         return Some(root);
     }

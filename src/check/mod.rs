@@ -77,7 +77,12 @@ pub const CHECKS: &[Check] = &[
     check("level-invalid", W, "metadata", "level is not one the specification allows"),
     check("date-invalid", W, "metadata", "date or modified is not a YYYY-MM-DD date"),
     check("modified-before-date", W, "metadata", "modified is earlier than date"),
-    check("collection-action", E, "detection", "a rule collection's action is wrong"),
+    check(
+        "collection-action",
+        E,
+        "detection",
+        "a collection's action is wrong (warning: a lone global)",
+    ),
     check("several-correlations", W, "detection", "a file holds more than one correlation"),
     check("filter-document", W, "detection", "a Sigma filter document is skipped"),
     check("invalid-correlation", E, "detection", "a correlation rule cannot be read"),
