@@ -7,6 +7,14 @@
 
 use crate::diag::{Diagnostic, Severity};
 
+/// `path` as the human report shows it: relative to the current folder when inside it, else
+/// as given. (SARIF needs URIs; this report is read by scripts that open the file.)
+fn plain_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    shown.strip_prefix(".").unwrap_or(shown).display().to_string()
+}
+
 /// The report as a JSON value.
 pub fn report(findings: &[Diagnostic]) -> serde_json::Value {
     let n = |s| super::count_severity(findings, s);
@@ -14,7 +22,7 @@ pub fn report(findings: &[Diagnostic]) -> serde_json::Value {
         .iter()
         .map(|d| {
             serde_json::json!({
-                "file": super::sarif::uri_of(&d.file),
+                "file": plain_path(&d.file),
                 "line": d.line,
                 "code": d.code,
                 "severity": d.severity,
@@ -49,5 +57,12 @@ mod tests {
         assert_eq!(value["findings"][1]["severity"], "warning");
         assert_eq!(value["counts"]["tag-unknown"], 2);
         assert_eq!((value["errors"].as_u64(), value["warnings"].as_u64()), (Some(0), Some(2)));
+    }
+
+    #[test]
+    fn a_file_outside_the_current_folder_keeps_its_plain_path() {
+        let outside = Path::new("/nonexistent-root/rules/a b%.yml");
+        let value = report(&[Diagnostic::warning(outside, "tag-unknown", "x")]);
+        assert_eq!(value["findings"][0]["file"], "/nonexistent-root/rules/a b%.yml");
     }
 }
