@@ -361,7 +361,16 @@ pub(crate) fn resolve(
 /// warning path, which keeps the linked model free of source positions for every name.
 pub(crate) fn line_naming(path: &Path, name: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
-    text.lines().position(|line| line.contains(name.trim())).map(|i| i + 1)
+    let name = name.trim();
+    // The line whose value is the name (`- name`, `key: 'name'`, a trailing comment allowed)
+    // comes first; a line that merely mentions it (a description) only when none is.
+    let is_value = |line: &str| {
+        let line = line.split(" #").next().unwrap_or(line).trim();
+        let value = line.strip_prefix("- ").or_else(|| line.split_once(": ").map(|(_, v)| v));
+        value.is_some_and(|v| v.trim().trim_matches(|c| c == '\'' || c == '"') == name)
+    };
+    let found = text.lines().position(is_value);
+    found.or_else(|| text.lines().position(|line| line.contains(name))).map(|i| i + 1)
 }
 
 /// Rule → tactic and technique pages, rule → triggers (by the current technique id), and

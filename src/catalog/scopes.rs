@@ -170,7 +170,8 @@ mod tests {
         rule(&rules, "b", "Twin", "00000000-0000-4000-8000-00000000000b");
         rule(&rules, "c", "Twin", "00000000-0000-4000-8000-00000000000c");
         rule(&rules, "d", "Delta", "00000000-0000-4000-8000-00000000000d");
-        let customer = "title: CU_1\ncustomer_name: Acme\ndetectionrule:\n\
+        let customer = "title: CU_1\ncustomer_name: Acme\ndescription: Nobody, Delta, Twin\n\
+                        detectionrule:\n\
                         - 00000000-0000-4000-8000-00000000000A\n- Delta\n- Twin\n- Nobody\n";
         fs::write(customers.join("CU_1.yml"), customer).unwrap();
         let dirs =
@@ -187,8 +188,8 @@ mod tests {
         assert!(catalog.rules[1].links.customers.is_empty(), "an ambiguous title links nothing");
         let codes: Vec<(&str, Option<usize>)> =
             catalog.diagnostics.iter().map(|d| (d.code, d.line)).collect();
-        assert!(codes.contains(&("rule-named-by-title", Some(5))), "{codes:?}");
-        assert!(codes.contains(&("ambiguous-reference", Some(6))), "{codes:?}");
-        assert!(codes.contains(&("unknown-reference", Some(7))), "{codes:?}");
+        assert!(codes.contains(&("rule-named-by-title", Some(6))), "{codes:?}");
+        assert!(codes.contains(&("ambiguous-reference", Some(7))), "{codes:?}");
+        assert!(codes.contains(&("unknown-reference", Some(8))), "the entry, not the description");
     }
 }

@@ -66,7 +66,22 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// `path` relative to the current folder when it lies inside it, with forward slashes.
+/// What a URI path segment must escape: everything but unreserved characters and the
+/// sub-delimiters a file name commonly holds.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'+')
+    .remove(b'=')
+    .remove(b',')
+    .remove(b'@');
+
+/// `path` as a URI reference: relative to the current folder when it lies inside it (as
+/// GitHub code scanning expects), else a `file://` URI; each segment percent-encoded, since
+/// a space or a `%` in a file name would otherwise make an invalid URI, or one that decodes
+/// to another file.
 pub fn uri_of(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let relative = match &cwd {
@@ -74,12 +89,22 @@ pub fn uri_of(path: &Path) -> String {
         _ => path,
     };
     let relative = relative.strip_prefix(".").unwrap_or(relative);
-    let parts: Vec<String> =
-        relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut absolute = false;
+    let mut parts: Vec<String> = Vec::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => absolute = true,
+            other => {
+                let segment = other.as_os_str().to_string_lossy();
+                parts.push(percent_encoding::utf8_percent_encode(&segment, SEGMENT).to_string());
+            }
+        }
+    }
     let joined = parts.join("/");
-    match joined.strip_prefix("//") {
-        Some(rest) => format!("file:///{rest}"),
-        None => joined,
+    if absolute {
+        format!("file:///{joined}")
+    } else {
+        joined
     }
 }
 
@@ -117,5 +142,14 @@ mod tests {
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(uri_of(&cwd.join("a").join("b.yml")), "a/b.yml");
         assert_eq!(uri_of(Path::new("../x/y.yml")), "../x/y.yml");
+    }
+
+    #[test]
+    fn odd_file_names_are_percent_encoded() {
+        assert_eq!(uri_of(Path::new("rules/sp ace%20ü/r.yml")), "rules/sp%20ace%2520%C3%BC/r.yml");
+        assert_eq!(
+            uri_of(Path::new("/nonexistent-root/a b.yml")),
+            "file:///nonexistent-root/a%20b.yml"
+        );
     }
 }
