@@ -47,9 +47,9 @@ pub enum Command {
     Serve(ServeArgs),
 }
 
-/// Arguments of `detcat build`.
+/// The source flags that `build`, `check` and `serve` share.
 #[derive(Debug, Args, Default)]
-pub struct BuildArgs {
+pub struct SourceArgs {
     /// Configuration file (default: ./detcat.yml when present and no source folder is given).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -74,6 +74,14 @@ pub struct BuildArgs {
     /// Use Case folder, Atomic Threat Coverage format (repeatable).
     #[arg(long, value_name = "DIR")]
     pub use_cases: Vec<PathBuf>,
+}
+
+/// Arguments of `detcat build`.
+#[derive(Debug, Args, Default)]
+pub struct BuildArgs {
+    /// Where the sources are.
+    #[command(flatten)]
+    pub sources: SourceArgs,
     /// Folder of templates that replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -106,30 +114,9 @@ pub struct ConvertArgs {
 /// Arguments of `detcat check`.
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
-    /// Configuration file (default: ./detcat.yml when present and no source folder is given).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Sigma rule folder (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
-    /// Data Needed folder (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub data_needed: Vec<PathBuf>,
-    /// Logging Policy folder (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub logging_policies: Vec<PathBuf>,
-    /// Enrichment folder (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub enrichments: Vec<PathBuf>,
-    /// Atomic Red Team `atomics` folder (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub triggers: Vec<PathBuf>,
-    /// Customer folder, Atomic Threat Coverage format (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub customers: Vec<PathBuf>,
-    /// Use Case folder, Atomic Threat Coverage format (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub use_cases: Vec<PathBuf>,
+    /// Where the sources are.
+    #[command(flatten)]
+    pub sources: SourceArgs,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
@@ -152,17 +139,7 @@ pub enum ReportFormat {
 
 impl CheckArgs {
     fn into_build_args(self) -> BuildArgs {
-        BuildArgs {
-            config: self.config,
-            rules: self.rules,
-            data_needed: self.data_needed,
-            logging_policies: self.logging_policies,
-            enrichments: self.enrichments,
-            triggers: self.triggers,
-            customers: self.customers,
-            use_cases: self.use_cases,
-            ..BuildArgs::default()
-        }
+        BuildArgs { sources: self.sources, ..BuildArgs::default() }
     }
 }
 
@@ -180,7 +157,7 @@ pub struct ServeArgs {
     pub build: BuildArgs,
 }
 
-impl BuildArgs {
+impl SourceArgs {
     fn source_dirs(&self) -> SourceDirs {
         SourceDirs {
             rules: self.rules.clone(),
@@ -290,8 +267,9 @@ fn progress_bar() -> ProgressBar {
 /// The build settings from the arguments, `detcat.yml` and the defaults, in that order of
 /// precedence. `cwd` is the folder the defaults are looked for in.
 pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions> {
-    let any_source = !args.source_dirs().lists_mut().iter().all(|list| list.is_empty());
-    let config_path = args.config.clone().or_else(|| {
+    let flags = args.sources.source_dirs();
+    let any_source = !flags.clone().lists_mut().iter().all(|list| list.is_empty());
+    let config_path = args.sources.config.clone().or_else(|| {
         let default = cwd.join(config::FILE_NAME);
         (!any_source && default.is_file()).then_some(default)
     });
@@ -300,8 +278,8 @@ pub fn build_options(args: BuildArgs, cwd: &Path) -> anyhow::Result<BuildOptions
         None => Config::default(),
     };
     let sources = match (&config_path, any_source) {
-        (Some(_), _) => require_existing(flags_over(args.source_dirs(), config.source_dirs()))?,
-        (None, true) => require_existing(args.source_dirs())?,
+        (Some(_), _) => require_existing(flags_over(flags, config.source_dirs()))?,
+        (None, true) => require_existing(flags)?,
         (None, false) => default_dirs(cwd)?,
     };
     if sources.rules.is_empty() {
