@@ -130,18 +130,34 @@ impl RuleNames {
                 found.push(i);
                 continue;
             }
+            let titled = self.by_title.get(name).map(Vec::as_slice).unwrap_or_default();
+            if let [only] = titled {
+                found.push(*only);
+            }
+            let (code, message) = title_finding(name, titled.len());
             let at = line_naming(from, name);
-            let (code, message) = match self.by_title.get(name).map(Vec::as_slice) {
-                Some([i]) => {
-                    found.push(*i);
-                    ("rule-named-by-title", format!("names rule `{name}` by its title; titles are not unique, name it by its id"))
-                }
-                Some(files) => ("ambiguous-reference", format!("`{name}` is the title of {} rule files; name the one meant by its id (none is linked)", files.len())),
-                None => ("unknown-reference", format!("names rule `{name}`, which no rule has as id or title")),
-            };
             out.push(Diagnostic::warning(from, code, message).at(at));
         }
         found
+    }
+}
+
+/// The finding for a rule named by something other than its id, when `files` rule files carry
+/// it as their title.
+fn title_finding(name: &str, files: usize) -> (&'static str, String) {
+    match files {
+        0 => {
+            let message = format!("names rule `{name}`, which no rule has as id or title");
+            ("unknown-reference", message)
+        }
+        1 => (
+            "rule-named-by-title",
+            format!("names rule `{name}` by its title; titles are not unique, name it by its id"),
+        ),
+        n => (
+            "ambiguous-reference",
+            format!("`{name}` is the title of {n} rule files; name the one meant by its id"),
+        ),
     }
 }
 
