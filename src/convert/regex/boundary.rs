@@ -517,8 +517,7 @@ fn merge(paths: Paths) -> Paths {
 
 /// The alternation of `branches`, with equal branches dropped and a common prefix and suffix
 /// taken out; in parentheses when it has more than one branch.
-fn alt(mut branches: Vec<Node>) -> Node {
-    branches.dedup();
+fn alt(branches: Vec<Node>) -> Node {
     let mut unique: Vec<Node> = Vec::new();
     for branch in branches {
         if !unique.contains(&branch) {
