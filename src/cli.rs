@@ -318,23 +318,7 @@ fn require_existing(mut dirs: SourceDirs) -> anyhow::Result<SourceDirs> {
 }
 
 fn default_dirs(cwd: &Path) -> anyhow::Result<SourceDirs> {
-    let existing = |name: &str| -> Vec<PathBuf> {
-        let dir = cwd.join(name);
-        if dir.is_dir() {
-            vec![dir]
-        } else {
-            Vec::new()
-        }
-    };
-    let dirs = SourceDirs {
-        rules: existing("rules"),
-        data_needed: existing("data_needed"),
-        logging_policies: existing("logging_policies"),
-        enrichments: existing("enrichments"),
-        triggers: existing("triggers"),
-        customers: existing("customers"),
-        use_cases: existing("use_cases"),
-    };
+    let dirs = SourceDirs::existing_under(cwd);
     if dirs.rules.is_empty() {
         bail!("no rules/ folder here and no --rules or {} given", config::FILE_NAME);
     }

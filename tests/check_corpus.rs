@@ -16,28 +16,6 @@ use detcat::convert::ConvertOptions;
 use detcat::diag::{Diagnostic, Severity};
 use detcat::sigma::RuleSet;
 
-fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("DETCAT_CORPUS")
-        .map_or_else(|| PathBuf::from("../shared/corpus"), PathBuf::from);
-    if path.is_dir() {
-        Some(path)
-    } else {
-        say!("skipping: {} is absent", path.display());
-        None
-    }
-}
-
-fn dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
-    SourceDirs {
-        rules: rules.iter().map(|r| corpus.join(r)).collect(),
-        data_needed: vec![corpus.join("atc-data/data_needed")],
-        logging_policies: vec![corpus.join("atc-data/logging_policies")],
-        enrichments: vec![corpus.join("atc-data/enrichments")],
-        triggers: vec![corpus.join("atomic-red-team/atomics")],
-        ..SourceDirs::default()
-    }
-}
-
 /// Loads, links, converts and reviews as `detcat check` does; prints the figures.
 fn review(name: &str, sources: &SourceDirs) -> (Catalog, Vec<Diagnostic>) {
     let start = Instant::now();
@@ -103,17 +81,17 @@ fn invariants(sources: &SourceDirs, catalog: &Catalog, findings: &[Diagnostic]) 
 
 #[test]
 fn corpus_today_review() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus() else { return };
     let rules = ["sigma/rules", "sigma/rules-emerging-threats", "sigma/rules-threat-hunting"];
-    let sources = dirs(&corpus, &rules);
+    let sources = common::corpus_dirs(&corpus, &rules);
     let (catalog, findings) = review("sigma today", &sources);
     invariants(&sources, &catalog, &findings);
 }
 
 #[test]
 fn corpus_2020_review_names_the_successor_of_a_revoked_technique() {
-    let Some(corpus) = corpus() else { return };
-    let sources = dirs(&corpus, &["sigma-2020/rules"]);
+    let Some(corpus) = common::corpus() else { return };
+    let sources = common::corpus_dirs(&corpus, &["sigma-2020/rules"]);
     let (catalog, findings) = review("sigma-2020", &sources);
     invariants(&sources, &catalog, &findings);
     let card = "sysmon_wmi_persistence_commandline_event_consumer.yml";

@@ -14,31 +14,6 @@ use detcat::catalog::{self, Catalog, SourceDirs};
 use detcat::convert::{ConvertOptions, Target};
 use detcat::diag::Severity;
 
-const CORPUS: &str = "../shared/corpus";
-
-/// `DETCAT_CORPUS` names the corpus when the checkout is not beside it (a git worktree).
-fn corpus() -> Option<PathBuf> {
-    let path =
-        std::env::var_os("DETCAT_CORPUS").map_or_else(|| PathBuf::from(CORPUS), PathBuf::from);
-    if path.is_dir() {
-        Some(path)
-    } else {
-        say!("skipping: {} is absent", path.display());
-        None
-    }
-}
-
-fn dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
-    SourceDirs {
-        rules: rules.iter().map(|r| corpus.join(r)).collect(),
-        data_needed: vec![corpus.join("atc-data/data_needed")],
-        logging_policies: vec![corpus.join("atc-data/logging_policies")],
-        enrichments: vec![corpus.join("atc-data/enrichments")],
-        triggers: vec![corpus.join("atomic-red-team/atomics")],
-        ..SourceDirs::default()
-    }
-}
-
 /// Builds, prints the figures of the closing note, checks the invariants every corpus build
 /// must keep, and returns the output folder.
 fn build_and_report(name: &str, sources: SourceDirs, out: &Path) -> BTreeMap<String, String> {
@@ -332,11 +307,11 @@ fn search_finds_wbemcons(tree: &BTreeMap<String, String>, page: &str) {
 
 #[test]
 fn corpus_2020_builds_and_links_the_card_rule() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus() else { return };
     let out = tempfile::tempdir().unwrap();
     let tree = build_and_report(
         "sigma-2020",
-        dirs(&corpus, &["sigma-2020/rules"]),
+        common::corpus_dirs(&corpus, &["sigma-2020/rules"]),
         &out.path().join("site"),
     );
     search_finds_wbemcons(&tree, "sysmon_wmi_persistence_commandline_event_consumer");
@@ -362,10 +337,14 @@ fn corpus_2020_builds_and_links_the_card_rule() {
 
 #[test]
 fn corpus_today_builds_and_links_the_image_load_rule() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = common::corpus() else { return };
     let out = tempfile::tempdir().unwrap();
     let rules = ["sigma/rules", "sigma/rules-emerging-threats", "sigma/rules-threat-hunting"];
-    let tree = build_and_report("sigma today", dirs(&corpus, &rules), &out.path().join("site"));
+    let tree = build_and_report(
+        "sigma today",
+        common::corpus_dirs(&corpus, &rules),
+        &out.path().join("site"),
+    );
     search_finds_wbemcons(&tree, "image_load_wmi_persistence_commandline_event_consumer");
     let page = &tree["rules/image_load_wmi_persistence_commandline_event_consumer.md"];
     assert!(page.contains("(../data_needed/DN_0011_7_windows_sysmon_image_loaded.md)"), "{page}");

@@ -43,6 +43,30 @@ impl SourceDirs {
     }
 }
 
+impl SourceDirs {
+    /// The folders under `root` that exist, by their default names (`rules`, `data_needed`,
+    /// `logging_policies`, `enrichments`, `triggers`, `customers`, `use_cases`).
+    pub fn existing_under(root: &Path) -> SourceDirs {
+        let existing = |name: &str| -> Vec<PathBuf> {
+            let dir = root.join(name);
+            if dir.is_dir() {
+                vec![dir]
+            } else {
+                Vec::new()
+            }
+        };
+        SourceDirs {
+            rules: existing("rules"),
+            data_needed: existing("data_needed"),
+            logging_policies: existing("logging_policies"),
+            enrichments: existing("enrichments"),
+            triggers: existing("triggers"),
+            customers: existing("customers"),
+            use_cases: existing("use_cases"),
+        }
+    }
+}
+
 /// Every source, parsed, before linking.
 #[derive(Debug, Default)]
 pub struct Sources {

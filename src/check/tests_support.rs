@@ -13,22 +13,6 @@ pub fn catalog_of(files: &[(&str, &str)]) -> Catalog {
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("writable");
         std::fs::write(path, text).expect("writable");
     }
-    let existing = |name: &str| {
-        let dir = root.join(name);
-        if dir.is_dir() {
-            vec![dir]
-        } else {
-            Vec::new()
-        }
-    };
-    let dirs = SourceDirs {
-        rules: existing("rules"),
-        data_needed: existing("data_needed"),
-        logging_policies: existing("logging_policies"),
-        enrichments: existing("enrichments"),
-        triggers: existing("triggers"),
-        customers: existing("customers"),
-        use_cases: existing("use_cases"),
-    };
+    let dirs = SourceDirs::existing_under(&root);
     catalog::link(catalog::load_sources(&dirs, &|| {}), &Attack::embedded())
 }

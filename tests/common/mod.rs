@@ -14,23 +14,7 @@ pub const UPDATE: &str = "DETCAT_UPDATE_SNAPSHOTS";
 
 /// The source folders under `root` that exist, by their default names.
 pub fn dirs_under(root: &Path) -> SourceDirs {
-    let existing = |name: &str| -> Vec<PathBuf> {
-        let dir = root.join(name);
-        if dir.is_dir() {
-            vec![dir]
-        } else {
-            Vec::new()
-        }
-    };
-    SourceDirs {
-        rules: existing("rules"),
-        data_needed: existing("data_needed"),
-        logging_policies: existing("logging_policies"),
-        enrichments: existing("enrichments"),
-        triggers: existing("triggers"),
-        customers: existing("customers"),
-        use_cases: existing("use_cases"),
-    }
+    SourceDirs::existing_under(root)
 }
 
 /// Builds the sources under `root` into `out`.
@@ -250,6 +234,32 @@ macro_rules! say {
         use std::io::Write as _;
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
+}
+
+/// The corpus, `../shared/corpus` or the folder `DETCAT_CORPUS` names (a checkout that is not
+/// beside it, such as a git worktree); `None`, with the reason printed, when it is absent.
+pub fn corpus() -> Option<PathBuf> {
+    let path = std::env::var_os("DETCAT_CORPUS")
+        .map_or_else(|| PathBuf::from("../shared/corpus"), PathBuf::from);
+    if path.is_dir() {
+        Some(path)
+    } else {
+        say!("skipping: {} is absent", path.display());
+        None
+    }
+}
+
+/// The corpus's rule folders `rules` with all its Data Needed, policies, enrichments and
+/// Atomic Red Team tests.
+pub fn corpus_dirs(corpus: &Path, rules: &[&str]) -> SourceDirs {
+    SourceDirs {
+        rules: rules.iter().map(|r| corpus.join(r)).collect(),
+        data_needed: vec![corpus.join("atc-data/data_needed")],
+        logging_policies: vec![corpus.join("atc-data/logging_policies")],
+        enrichments: vec![corpus.join("atc-data/enrichments")],
+        triggers: vec![corpus.join("atomic-red-team/atomics")],
+        ..SourceDirs::default()
+    }
 }
 
 /// The SARIF 2.1.0 schema's complaints about `log`; empty when it is valid.
