@@ -58,26 +58,57 @@ pub struct BuildReport {
     pub findings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each step, in order: load, link, convert, check, render, write.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Runs a whole build. `progress` is called once per source file parsed.
 /// An `Err` means nothing was written (bad templates, unwritable output).
 pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Result<BuildReport> {
     let start = Instant::now();
+    let mut clock = StageClock::default();
     let templates = Templates::load(options.templates.as_deref())?;
     let attack = Attack::embedded();
     let sources = catalog::load_sources(&options.sources, progress);
+    clock.lap("load");
     let mut catalog = catalog::link(sources, &attack);
+    clock.lap("link");
     let queries = convert_all(&catalog, &options.convert);
+    clock.lap("convert");
     let findings = check::review(&catalog, &queries, &attack, &options.checks);
     let mut diagnostics = std::mem::replace(&mut catalog.diagnostics, findings);
+    clock.lap("check");
     let mut pages = render::render(&catalog, &queries, &attack, &templates, options.format)?;
     pages.extend(render::exports::render_exports(&catalog, &queries, &attack)?);
+    clock.lap("render");
     site::write_site(&options.out, &pages)?;
+    clock.lap("write");
     diag::sort(&mut diagnostics);
     let findings = std::mem::take(&mut catalog.diagnostics);
     let pages = render::count_pages(&pages);
-    Ok(BuildReport { pages, diagnostics, findings, elapsed: start.elapsed() })
+    let stages = clock.stages;
+    Ok(BuildReport { pages, diagnostics, findings, elapsed: start.elapsed(), stages })
+}
+
+/// The wall time of each step of a build, measured as laps.
+#[derive(Debug)]
+struct StageClock {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Default for StageClock {
+    fn default() -> Self {
+        StageClock { last: Instant::now(), stages: Vec::new() }
+    }
+}
+
+impl StageClock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// What a check found, and how long its stages took.

@@ -91,6 +91,9 @@ pub struct BuildArgs {
     /// Which pages to write.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Print the wall time of each step (load, link, convert, check, render, write).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Arguments of `detcat convert`.
@@ -205,11 +208,17 @@ pub fn main() -> ExitCode {
 }
 
 fn run_build(args: BuildArgs) -> anyhow::Result<bool> {
+    let timings = args.timings;
     let options = build_options(args, Path::new(""))?;
     let bar = progress_bar();
     let report = build::build(&options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     print_report(&report, &options.out);
+    if timings {
+        for (stage, took) in &report.stages {
+            eprintln!("detcat: {stage:<8} {:>8.3}s", took.as_secs_f64());
+        }
+    }
     Ok(true)
 }
 
