@@ -58,8 +58,10 @@ pub struct BuildReport {
     pub findings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
-    /// Wall time of each step, in order: load, link, convert, check, render, write.
+    /// Wall time of each step, in order: load, link, convert, check, render and write, swap in.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Time spent rendering each kind of file, summed over threads, slowest first.
+    pub render_times: Vec<(&'static str, Duration)>,
 }
 
 /// Runs a whole build. `progress` is called once per source file parsed.
@@ -78,16 +80,29 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let findings = check::review(&catalog, &queries, &attack, &options.checks);
     let mut diagnostics = std::mem::replace(&mut catalog.diagnostics, findings);
     clock.lap("check");
-    let mut pages = render::render(&catalog, &queries, &attack, &templates, options.format)?;
-    pages.extend(render::exports::render_exports(&catalog, &queries, &attack)?);
-    clock.lap("render");
-    site::write_site(&options.out, &pages)?;
-    clock.lap("write");
+    let staging = site::Staging::begin(&options.out)?;
+    let write = |page: &render::Page| staging.write(&page.path, page.content.as_bytes());
+    let format = options.format;
+    let pages = render::render_each(&catalog, &queries, &attack, &templates, format, &write)?;
+    clock.lap("render and write");
+    staging.finish()?;
+    clock.lap("swap in");
     diag::sort(&mut diagnostics);
     let findings = std::mem::take(&mut catalog.diagnostics);
+    let render_times = render_times(&pages);
     let pages = render::count_pages(&pages);
     let stages = clock.stages;
-    Ok(BuildReport { pages, diagnostics, findings, elapsed: start.elapsed(), stages })
+    Ok(BuildReport { pages, diagnostics, findings, elapsed: start.elapsed(), stages, render_times })
+}
+
+fn render_times(made: &[render::Rendered]) -> Vec<(&'static str, Duration)> {
+    let mut by_kind: std::collections::BTreeMap<&'static str, Duration> = Default::default();
+    for file in made {
+        *by_kind.entry(file.kind).or_default() += file.took;
+    }
+    let mut times: Vec<_> = by_kind.into_iter().collect();
+    times.sort_by_key(|&(_, took)| std::cmp::Reverse(took));
+    times
 }
 
 /// The wall time of each step of a build, measured as laps.

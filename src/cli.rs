@@ -216,7 +216,10 @@ fn run_build(args: BuildArgs) -> anyhow::Result<bool> {
     print_report(&report, &options.out);
     if timings {
         for (stage, took) in &report.stages {
-            eprintln!("detcat: {stage:<8} {:>8.3}s", took.as_secs_f64());
+            eprintln!("detcat: {stage:<18} {:>8.3}s", took.as_secs_f64());
+        }
+        for (kind, took) in &report.render_times {
+            eprintln!("detcat:   {kind:<16} {:>8.3}s of render time", took.as_secs_f64());
         }
     }
     Ok(true)

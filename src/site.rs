@@ -1,14 +1,17 @@
 //! The output tree: safe paths, and a write that replaces the previous site only when the
 //! new one is complete.
 //!
-//! Pages are written into a uniquely named staging folder beside the output folder, which is
-//! then swapped in with two renames once its marker file shows it is complete. An
+//! Pages are written into a uniquely named staging folder beside the output folder as soon as
+//! each is rendered (so the whole site is never held in memory), which is then swapped in
+//! with two renames once its marker file shows it is complete. An
 //! interrupted or failed build leaves the previous site as it was and removes its staging
 //! folder. A fixed staging name was the alternative we dropped: two builds into the same
 //! output shared it, and one deleted it while the other was writing. A folder that holds
 //! something else than a detcat site is never replaced.
 
-use std::path::{Component, Path};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context};
 use rayon::prelude::*;
@@ -21,29 +24,54 @@ pub const MARKER: &str = ".detcat-site";
 
 /// Writes `pages` as the site at `out`, replacing the previous site there.
 pub fn write_site(out: &Path, pages: &[Page]) -> anyhow::Result<()> {
-    check_replaceable(out)?;
-    let staging = beside(out, "new")?;
-    write_pages(staging.path(), pages)?;
-    check_complete(staging.path())?;
-    swap_in(staging, out)
+    let staging = Staging::begin(out)?;
+    pages.par_iter().try_for_each(|page| staging.write(&page.path, page.content.as_bytes()))?;
+    staging.finish()
 }
 
-/// Writes every page, then the marker: a staging folder with the marker is complete.
-fn write_pages(root: &Path, pages: &[Page]) -> anyhow::Result<()> {
-    pages.par_iter().try_for_each(|page| {
-        let path = root.join(safe_relative(&page.path)?);
+/// A new site being written: files go into a staging folder, which [`Staging::finish`] swaps
+/// in. Dropped unfinished (an error, a panic), it removes the staging folder and leaves the
+/// previous site as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: TempDir,
+    written: Mutex<HashSet<PathBuf>>,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and makes the staging folder beside it.
+    pub fn begin(out: &Path) -> anyhow::Result<Staging> {
+        check_replaceable(out)?;
+        let dir = beside(out, "new")?;
+        Ok(Staging { out: out.to_path_buf(), dir, written: Mutex::default() })
+    }
+
+    /// Writes one file at `path`, relative to the site's root. Safe to call from many
+    /// threads; a path outside the site, or one written before, is an error.
+    pub fn write(&self, path: &Path, content: &[u8]) -> anyhow::Result<()> {
+        let relative = safe_relative(path)?;
+        let mut written = self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !written.insert(relative.to_path_buf()) {
+            bail!("two pages would be written to {}", relative.display());
+        }
+        drop(written);
+        let path = self.dir.path().join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create folder {}", parent.display()))?;
         }
-        std::fs::write(&path, &page.content)
-            .with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    std::fs::write(
-        root.join(MARKER),
-        "This folder is written by detcat build; it is replaced whole on every build.\n",
-    )
-    .with_context(|| format!("cannot write into {}", root.display()))
+        std::fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Writes the marker and swaps the new site in place of the previous one.
+    pub fn finish(self) -> anyhow::Result<()> {
+        let root = self.dir.path();
+        let note = "This folder is written by detcat build; it is replaced whole on every build.\n";
+        std::fs::write(root.join(MARKER), note)
+            .with_context(|| format!("cannot write into {}", root.display()))?;
+        check_complete(root)?;
+        swap_in(self.dir, &self.out)
+    }
 }
 
 /// `path` when it stays inside the folder it is joined to: relative, and without `..`.

@@ -274,7 +274,8 @@ fn every_rule_file_has_a_page_or_a_diagnostic(
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.file.display().to_string())
         .collect();
-    let shown = |f: &PathBuf| catalog::shown_path(&sources.rules, f);
+    let roots = catalog::SourceRoots::new(sources.rules.clone());
+    let shown = |f: &PathBuf| catalog::shown_path(&roots, f);
     let lost: Vec<String> = files
         .iter()
         .filter(|f| {

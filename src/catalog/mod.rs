@@ -20,7 +20,7 @@ use crate::diag::Diagnostic;
 use crate::entities::{DataNeeded, Enrichment, LoggingPolicy, Scope, Trigger};
 use crate::sigma::{RuleFile, RuleSet};
 
-pub use sources::{load_sources, shown_path, SourceDirs, Sources};
+pub use sources::{load_sources, shown_path, SourceDirs, SourceRoots, Sources};
 pub use tags::{RuleAttack, TechniqueTag};
 
 /// Links from one entity to others, by index (or ATT&CK id).
@@ -106,8 +106,8 @@ pub struct AttackPage {
 /// The linked model.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// The source folders (or files) of every kind that were read, as given.
-    pub source_roots: Vec<PathBuf>,
+    /// The source folders (or files) of every kind that were read.
+    pub source_roots: SourceRoots,
     /// Rule files with at least one rule, in path order.
     pub rules: Vec<Entry<RulePage>>,
     /// Data Needed entries.

@@ -70,8 +70,8 @@ impl SourceDirs {
 /// Every source, parsed, before linking.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// The source folders (or files) of every kind that were read, as given.
-    pub source_roots: Vec<PathBuf>,
+    /// The source folders (or files) of every kind that were read.
+    pub source_roots: SourceRoots,
     /// Rule files, in path order.
     pub rules: Vec<RuleFile>,
     /// Data Needed entries.
@@ -106,7 +106,8 @@ impl Sources {
 /// Reads and parses everything under `dirs`. `progress` is called once per file parsed.
 pub fn load_sources(dirs: &SourceDirs, progress: &(dyn Fn() + Sync)) -> Sources {
     let mut roots = dirs.clone();
-    let source_roots = roots.lists_mut().into_iter().flat_map(std::mem::take).collect();
+    let given = roots.lists_mut().into_iter().flat_map(std::mem::take).collect();
+    let source_roots = SourceRoots::new(given);
     let mut sources = Sources { source_roots, ..Sources::default() };
     let rule_files = read_kind(&dirs.rules, &mut sources.diagnostics);
     sources.rules = rule_files
@@ -149,17 +150,35 @@ fn parse_kind<T: Send>(dirs: &[PathBuf], parse: Parser<T>, sources: &mut Sources
     items
 }
 
+/// The source folders (or files) that were read, as given, each with the name pages show
+/// for it: its own folder name, even when it was given as `.` or through a link.
+#[derive(Debug, Clone, Default)]
+pub struct SourceRoots {
+    roots: Vec<(PathBuf, PathBuf)>,
+}
+
+impl SourceRoots {
+    /// Names every root once (a root's real name takes a `canonicalize`, a system call that
+    /// cost more than the pages themselves when made for every link to a rule).
+    pub fn new(given: Vec<PathBuf>) -> SourceRoots {
+        let named = given.into_iter().map(|root| {
+            let real = root.canonicalize().ok();
+            let name = real.and_then(|r| r.file_name().map(PathBuf::from)).unwrap_or_default();
+            (root, name)
+        });
+        SourceRoots { roots: named.collect() }
+    }
+}
+
 /// `path` as a page shows it: relative to the source folder it was found in, under that
 /// folder's own name (`rules/windows/x.yml`), so that a catalog reads the same wherever it
 /// was built and never shows the build machine's folders.
-pub fn shown_path(roots: &[PathBuf], path: &Path) -> String {
-    let root = roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.components().count());
+pub fn shown_path(roots: &SourceRoots, path: &Path) -> String {
+    let inside = roots.roots.iter().filter(|(root, _)| path.starts_with(root));
+    let root = inside.max_by_key(|(root, _)| root.components().count());
     let shown = match root {
-        Some(root) if root.as_path() == path => path.file_name().map(PathBuf::from),
-        Some(root) => {
-            let name = root.canonicalize().ok().and_then(|r| r.file_name().map(PathBuf::from));
-            path.strip_prefix(root).ok().map(|rel| name.unwrap_or_default().join(rel))
-        }
+        Some((root, _)) if root.as_path() == path => path.file_name().map(PathBuf::from),
+        Some((root, name)) => path.strip_prefix(root).ok().map(|rel| name.join(rel)),
         None => None,
     };
     let shown = shown.unwrap_or_else(|| path.to_path_buf());
@@ -176,12 +195,14 @@ mod tests {
         let root = dir.path().join("corpus/rules");
         std::fs::create_dir_all(root.join("windows")).unwrap();
         let file = root.join("windows/a.yml");
-        assert_eq!(shown_path(std::slice::from_ref(&root), &file), "rules/windows/a.yml");
+        let roots =
+            |given: &[&PathBuf]| SourceRoots::new(given.iter().map(|&p| p.clone()).collect());
+        assert_eq!(shown_path(&roots(&[&root]), &file), "rules/windows/a.yml");
         assert_eq!(
-            shown_path(&[root.join(".")], &root.join("./windows/a.yml")),
+            shown_path(&roots(&[&root.join(".")]), &root.join("./windows/a.yml")),
             "rules/windows/a.yml"
         );
-        assert_eq!(shown_path(std::slice::from_ref(&file), &file), "a.yml");
-        assert_eq!(shown_path(&[], Path::new("x/y.yml")), "x/y.yml");
+        assert_eq!(shown_path(&roots(&[&file]), &file), "a.yml");
+        assert_eq!(shown_path(&roots(&[]), Path::new("x/y.yml")), "x/y.yml");
     }
 }

@@ -15,10 +15,13 @@ pub mod markdown;
 pub mod matrix;
 pub mod review;
 pub mod search;
+pub mod table;
 pub mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -90,6 +93,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         markdown::register_filters(&mut tera);
         html::configure(&mut tera);
+        table::register_filters(&mut tera);
         tera.add_raw_templates(sources).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
         Ok(Templates { tera })
     }
@@ -167,7 +171,7 @@ pub struct Page {
 }
 
 /// Pages per kind, in [`PAGE_KINDS`] order. A page written in several formats counts once.
-pub fn count_pages(pages: &[Page]) -> Vec<(&'static str, usize)> {
+pub fn count_pages(pages: &[Rendered]) -> Vec<(&'static str, usize)> {
     let count = |kind: &str| {
         let of_kind = pages.iter().filter(|p| p.kind == kind);
         let mut by_ext: std::collections::BTreeMap<_, usize> = Default::default();
@@ -188,7 +192,73 @@ struct Job<'a> {
     make: MakePage<'a>,
 }
 
-/// Renders the catalog in each page format of `format`, with the assets those need.
+/// Where each rendered file goes, as soon as it is made; called from many threads.
+pub type Sink<'s> = dyn Fn(&Page) -> anyhow::Result<()> + Sync + 's;
+
+/// A file that went to the sink: its kind and path, and the time spent making it (for a
+/// piece of work that makes several files, all of it is counted on the first).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Its kind (one of [`PAGE_KINDS`], `asset`, `search` or `export`).
+    pub kind: &'static str,
+    /// Its path relative to the output root.
+    pub path: PathBuf,
+    /// Time spent rendering it, on one thread.
+    pub took: Duration,
+}
+
+/// One piece of rendering work; the pieces run in parallel, the big ones first.
+enum Unit<'j, 'a> {
+    Exports,
+    Search,
+    Assets(&'static PageFormat),
+    Page(&'static PageFormat, &'j Job<'a>),
+}
+
+/// Renders the catalog in each page format of `format`, with the assets and exports those
+/// need, and hands every file to `sink` as soon as it is made, so that no more than the
+/// pages in flight are held in memory. Returns what was made, sorted by path.
+pub fn render_each(
+    catalog: &Catalog,
+    queries: &[Vec<DocQueries>],
+    attack: &Attack,
+    templates: &Templates,
+    format: Format,
+    sink: &Sink,
+) -> anyhow::Result<Vec<Rendered>> {
+    let coverage = Coverage::of(catalog, attack);
+    let groups = lists::groups(catalog);
+    let shared = Shared { catalog, queries, templates, coverage: &coverage, groups: &groups };
+    let jobs = jobs(&shared);
+    let mut units = vec![Unit::Exports];
+    for &page_format in format.pages() {
+        if page_format.search {
+            units.push(Unit::Search);
+        }
+        units.push(Unit::Assets(page_format));
+        units.extend(jobs.iter().map(|job| Unit::Page(page_format, job)));
+    }
+    let made: Vec<Vec<Rendered>> = units
+        .par_iter()
+        .map(|unit| {
+            let start = Instant::now();
+            let pages = make(unit, &shared, attack)?;
+            let took = start.elapsed();
+            let mut rendered = Vec::with_capacity(pages.len());
+            for (i, page) in pages.iter().enumerate() {
+                sink(page)?;
+                let took = if i == 0 { took } else { Duration::ZERO };
+                rendered.push(Rendered { kind: page.kind, path: page.path.clone(), took });
+            }
+            Ok(rendered)
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut made: Vec<Rendered> = made.into_iter().flatten().collect();
+    made.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(made)
+}
+
+/// Renders the catalog like [`render_each`] and returns every file, sorted by path.
 pub fn render(
     catalog: &Catalog,
     queries: &[Vec<DocQueries>],
@@ -196,48 +266,54 @@ pub fn render(
     templates: &Templates,
     format: Format,
 ) -> anyhow::Result<Vec<Page>> {
-    let coverage = Coverage::of(catalog, attack);
-    let groups = lists::groups(catalog);
-    let shared = Shared { catalog, queries, templates, coverage: &coverage, groups: &groups };
-    let jobs = jobs(&shared);
-    let mut pages = Vec::new();
-    for &page_format in format.pages() {
-        pages.extend(render_format(&jobs, catalog, attack, page_format)?);
-        pages.extend(page_format.assets.iter().map(|(path, content)| Page {
-            kind: "asset",
-            path: PathBuf::from(path),
-            content: content.to_string(),
-        }));
-        if page_format.search {
-            pages.extend(search::pages(catalog, queries, attack, templates)?);
-        }
-    }
+    let pages = Mutex::new(Vec::new());
+    let keep = |page: &Page| {
+        pages.lock().unwrap_or_else(|p| p.into_inner()).push(page.clone());
+        Ok(())
+    };
+    render_each(catalog, queries, attack, templates, format, &keep)?;
+    let mut pages = pages.into_inner().unwrap_or_else(|p| p.into_inner());
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
 
-/// Renders every page of `jobs` in one page format.
-fn render_format(
-    jobs: &[Job],
+/// The files of one unit of work.
+fn make(unit: &Unit, shared: &Shared, attack: &Attack) -> anyhow::Result<Vec<Page>> {
+    let Shared { catalog, queries, templates, .. } = *shared;
+    match unit {
+        Unit::Exports => exports::render_exports(catalog, queries, attack),
+        Unit::Search => search::pages(catalog, queries, attack, templates),
+        Unit::Assets(page_format) => Ok(page_format
+            .assets
+            .iter()
+            .map(|(path, content)| Page {
+                kind: "asset",
+                path: PathBuf::from(path),
+                content: content.to_string(),
+            })
+            .collect()),
+        Unit::Page(page_format, job) => Ok(vec![page(job, catalog, attack, page_format)?]),
+    }
+}
+
+/// Renders one page of `job` in one page format.
+fn page(
+    job: &Job,
     catalog: &Catalog,
     attack: &Attack,
     page_format: &PageFormat,
-) -> anyhow::Result<Vec<Page>> {
+) -> anyhow::Result<Page> {
     let ext = page_format.ext;
-    jobs.par_iter()
-        .map(|job| {
-            let root = if job.folder.is_empty() { "" } else { "../" };
-            let cx = Context { catalog, attack, ext, root };
-            let content = (job.make)(&cx)?;
-            let stem = if job.kind == "index" { page_format.index } else { &job.slug };
-            let file = format!("{}.{ext}", slug::sanitize(stem));
-            let path = match job.folder {
-                "" => PathBuf::from(file),
-                folder => PathBuf::from(folder).join(file),
-            };
-            Ok(Page { kind: job.kind, path, content })
-        })
-        .collect()
+    let root = if job.folder.is_empty() { "" } else { "../" };
+    let cx = Context { catalog, attack, ext, root };
+    let content = (job.make)(&cx)?;
+    let stem = if job.kind == "index" { page_format.index } else { &job.slug };
+    let file = format!("{}.{ext}", slug::sanitize(stem));
+    let path = match job.folder {
+        "" => PathBuf::from(file),
+        folder => PathBuf::from(folder).join(file),
+    };
+    Ok(Page { kind: job.kind, path, content })
 }
 
 /// What every page job borrows.
