@@ -35,7 +35,14 @@ pub fn write_site(out: &Path, pages: &[Page]) -> anyhow::Result<()> {
 pub struct Staging {
     out: PathBuf,
     dir: TempDir,
-    written: Mutex<HashSet<PathBuf>>,
+    written: Mutex<Written>,
+}
+
+/// The files written so far, and the folders made for them.
+#[derive(Default)]
+struct Written {
+    files: HashSet<PathBuf>,
+    folders: HashSet<PathBuf>,
 }
 
 impl Staging {
@@ -50,17 +57,27 @@ impl Staging {
     /// threads; a path outside the site, or one written before, is an error.
     pub fn write(&self, path: &Path, content: &[u8]) -> anyhow::Result<()> {
         let relative = safe_relative(path)?;
+        self.claim(relative)?;
+        let path = self.dir.path().join(relative);
+        std::fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Records `relative` as written (an error when it was before) and makes its folder,
+    /// once per folder rather than for every page; under the lock, so that no other thread
+    /// writes into the folder before it exists.
+    fn claim(&self, relative: &Path) -> anyhow::Result<()> {
         let mut written = self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if !written.insert(relative.to_path_buf()) {
+        if !written.files.insert(relative.to_path_buf()) {
             bail!("two pages would be written to {}", relative.display());
         }
-        drop(written);
-        let path = self.dir.path().join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create folder {}", parent.display()))?;
+        let folder = relative.parent().filter(|f| !f.as_os_str().is_empty());
+        if let Some(folder) = folder.filter(|f| !written.folders.contains(*f)) {
+            let path = self.dir.path().join(folder);
+            std::fs::create_dir_all(&path)
+                .with_context(|| format!("cannot create folder {}", path.display()))?;
+            written.folders.insert(folder.to_path_buf());
         }
-        std::fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))
+        Ok(())
     }
 
     /// Writes the marker and swaps the new site in place of the previous one.

@@ -106,10 +106,12 @@ impl Templates {
     }
 
     fn render_context(&self, template: &str, context: &tera::Context) -> anyhow::Result<String> {
-        let text =
+        let mut text =
             self.tera.render(template, context).map_err(|e| anyhow::anyhow!(tera_chain(&e)))?;
         // A template may open with a comment line; the page starts at its first content.
-        Ok(text.trim_start_matches('\n').to_string())
+        let blank = text.len() - text.trim_start_matches('\n').len();
+        text.drain(..blank);
+        Ok(text)
     }
 
     /// Renders the template `<stem>.<page extension>` for the page `cx` describes, with
