@@ -72,8 +72,8 @@ fn open_document(
                 .push(Diagnostic::error(path, "not-a-mapping", message).at(Some(doc.first_line)));
             None
         }
-        Err((line, message)) => {
-            diagnostics.push(Diagnostic::error(path, "yaml-syntax", message).at(line));
+        Err(error) => {
+            diagnostics.push(error.into_diagnostic(path));
             None
         }
     }

@@ -171,9 +171,7 @@ fn parse_documents(
                 )
                 .at(Some(doc.first_line)),
             ),
-            Err((line, message)) => {
-                diagnostics.push(Diagnostic::error(&file.path, "yaml-syntax", message).at(line))
-            }
+            Err(error) => diagnostics.push(error.into_diagnostic(&file.path)),
         }
     }
     docs
