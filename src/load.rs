@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 
 mod nesting;
 
@@ -233,6 +233,29 @@ fn yaml_message(err: &serde_yaml::Error) -> String {
         Some(at) => text[..at].to_string(),
         None => text,
     }
+}
+
+/// An information finding for each top-level key of `map` that is not `known`, at its line:
+/// the formats allow custom fields, but a misspelt one (`levle`) is silently not read.
+/// `kind` names the source in the message (`a Data Needed file`).
+pub fn unknown_fields(
+    path: &Path,
+    doc: &DocText,
+    map: &serde_yaml::Mapping,
+    known: impl Fn(&str) -> bool,
+    kind: &str,
+) -> Vec<Diagnostic> {
+    let keys = map.keys().map(|key| match key {
+        serde_yaml::Value::String(text) => text.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+    });
+    keys.filter(|key| !known(key))
+        .map(|key| {
+            let message = format!("`{key}` is not a field of {kind}; it is not read");
+            Diagnostic::new(path, "unknown-field", Severity::Info, message)
+                .at(doc.line_of_key(&key))
+        })
+        .collect()
 }
 
 /// serde_yaml places a duplicate key at the start of its mapping; the line worth showing is

@@ -69,6 +69,7 @@ pub const CHECKS: &[Check] = &[
     check("wrong-type", W, "source", "a field holds the wrong kind of value; it is left out"),
     check("missing-field", E, "metadata", "a required field is missing"),
     check("invalid-value", E, "source", "a value cannot be used"),
+    check("unknown-field", I, "source", "a field the format does not have (custom or misspelt)"),
     check("duplicate-entry", W, "source", "a list names the same entry twice"),
     check("duplicate-page-name", W, "source", "two sources would get the same page name"),
     check("long-page-name", W, "source", "a page name was shortened"),

@@ -14,6 +14,18 @@ use super::{is_none_placeholder, parse_with, read_title};
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 
+/// The top-level fields of a Customer or Use Case file.
+const FIELDS: &[&str] = &[
+    "title",
+    "customer_name",
+    "usecase_name",
+    "description",
+    "detectionrule",
+    "dataneeded",
+    "loggingpolicy",
+    "usecase",
+];
+
 /// Which of the two kinds a scope is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,12 +61,22 @@ pub struct Scope {
 
 /// Reads one Customer file. `None` only when the file is not a YAML mapping.
 pub fn parse_customer(file: &SourceFile) -> (Option<Scope>, Vec<Diagnostic>) {
-    parse_with(file, "a Customer file", |fields| read(fields, ScopeKind::Customer))
+    parse_with(
+        file,
+        "a Customer file",
+        |key| FIELDS.contains(&key),
+        |fields| read(fields, ScopeKind::Customer),
+    )
 }
 
 /// Reads one Use Case file. `None` only when the file is not a YAML mapping.
 pub fn parse_use_case(file: &SourceFile) -> (Option<Scope>, Vec<Diagnostic>) {
-    parse_with(file, "a Use Case file", |fields| read(fields, ScopeKind::UseCase))
+    parse_with(
+        file,
+        "a Use Case file",
+        |key| FIELDS.contains(&key),
+        |fields| read(fields, ScopeKind::UseCase),
+    )
 }
 
 fn read(fields: &mut Fields<'_>, kind: ScopeKind) -> Scope {
