@@ -205,6 +205,9 @@ fn a_wrong_type_for_a_known_field() {
     let outcome = run(&[case("rules/wrong_type.yml"), case("data_needed/DN_0002_hostile.yml")]);
     let level = "`level` must be a string, found a list";
     outcome.assert_reported("rules/wrong_type.yml", Some(12), "wrong-type", level);
+    // The tag `5` was placed on line 2, whose id holds a 5.
+    let tag = "tag `5` is not of the form namespace.value";
+    outcome.assert_reported("rules/wrong_type.yml", Some(4), "tag-not-normalised", tag);
     let channel = "`channel` must be a string, found a list";
     outcome.assert_reported("DN_0002_hostile.yml", Some(6), "wrong-type", channel);
     assert!(outcome.site.join("rules/wrong_type.md").is_file(), "the rest of the rule is kept");

@@ -171,6 +171,15 @@ pub fn line_holding(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
 }
 
+/// Like [`line_holding`], from the first line holding `start` on (from the top when none
+/// does): a tag is looked for under `tags:`, not in an id that happens to hold its text.
+pub fn line_holding_from(text: &str, start: &str, needle: &str) -> Option<usize> {
+    let needle = needle.trim();
+    let from = line_holding(text, start).unwrap_or(1);
+    let mut lines = text.lines().enumerate().skip(from - 1);
+    lines.find(|(_, line)| !needle.is_empty() && line.contains(needle)).map(|(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
