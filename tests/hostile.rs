@@ -256,9 +256,15 @@ fn a_byte_order_mark_and_crlf_line_ends_read_as_the_plain_file() {
 
 #[test]
 fn a_duplicate_key_is_reported_at_its_second_definition() {
-    let outcome = run(&[case("rules/duplicate_key.yml")]);
+    let policy = "title: LP_0002_twice\nvolume: High\ndescription: x\nvolume: Low\n";
+    let outcome = run(&[
+        case("rules/duplicate_key.yml"),
+        ("logging_policies/LP_0002_twice.yml", policy.as_bytes().to_vec()),
+    ]);
     let words = "duplicate entry with key \"level\"";
     outcome.assert_reported("rules/duplicate_key.yml", Some(11), "yaml-syntax", words);
+    let words = "duplicate entry with key \"volume\"";
+    outcome.assert_reported("LP_0002_twice.yml", Some(4), "yaml-syntax", words);
 }
 
 #[test]
@@ -292,6 +298,7 @@ fn nesting_thousands_of_levels_deep_is_refused_before_parsing() {
     // large: 1,000 levels take half a megabyte.
     let block: String = (0..1_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
     let outcome = run(&[
+        ("data_needed/DN_0003_deep.yml", flow.clone().into_bytes()),
         ("rules/flow.yml", flow.into_bytes()),
         ("rules/mapping.yml", mapping.into_bytes()),
         ("rules/compact.yml", compact.into_bytes()),
@@ -299,6 +306,7 @@ fn nesting_thousands_of_levels_deep_is_refused_before_parsing() {
     ]);
     let words = "nest more than 200 levels deep";
     outcome.assert_reported("rules/flow.yml", Some(2), "too-deep", words);
+    outcome.assert_reported("data_needed/DN_0003_deep.yml", Some(2), "too-deep", words);
     outcome.assert_reported("rules/mapping.yml", Some(2), "too-deep", words);
     outcome.assert_reported("rules/compact.yml", Some(3), "too-deep", words);
     outcome.assert_reported("rules/block.yml", Some(201), "too-deep", words);
@@ -307,9 +315,13 @@ fn nesting_thousands_of_levels_deep_is_refused_before_parsing() {
 #[test]
 fn a_10_mb_string_is_refused_before_reading() {
     let text = format!("title: Huge\ndescription: {}\n", "a".repeat(10_000_000));
-    let outcome = run(&[("rules/huge.yml", text.into_bytes())]);
+    let outcome = run(&[
+        ("rules/huge.yml", text.clone().into_bytes()),
+        ("triggers/T1003/T1003.yaml", text.into_bytes()),
+    ]);
     let words = "larger than 4 MiB";
     outcome.assert_reported("rules/huge.yml", None, "too-large", words);
+    outcome.assert_reported("T1003/T1003.yaml", None, "too-large", words);
 }
 
 #[test]
