@@ -207,8 +207,9 @@ impl YamlError {
 
 /// The deepest nesting of collections a document may have. serde_yaml refuses more than 128
 /// levels itself, but only after its scanner has read the whole document, and that scanner's
-/// time grows with the square of the depth of flow collections (`[[[[…`): 200,000 levels
-/// stall it for minutes. Real rules nest fewer than 10 levels.
+/// time grows faster than the square of the depth of flow collections (`[[[[…`): 10,000
+/// levels took 0.3 s, 40,000 took 6 s (release build), 200,000 minutes. Real rules nest
+/// fewer than 10 levels.
 pub const MAX_NESTING: usize = 200;
 
 /// Parses one document into a YAML value. The error names the file line.
