@@ -22,7 +22,7 @@ pub fn check(catalog: &Catalog, attack: &Attack) -> Vec<Diagnostic> {
         let mut seen = BTreeSet::new();
         for tag in tags_of(entry.item.set()) {
             if seen.insert(tag) {
-                let line = super::line_holding(&file.source, tag);
+                let line = super::line_holding_from(&file.source, "tags:", tag);
                 let findings = tag_findings(tag, &tactics, attack, &file.path);
                 out.extend(findings.into_iter().map(|d| d.at(line)));
             }

@@ -60,13 +60,17 @@ use Severity::{Error as E, Info as I, Warning as W};
 pub const CHECKS: &[Check] = &[
     check("unreadable", E, "source", "a file or folder cannot be read"),
     check("not-utf8", E, "source", "a file is not UTF-8 text"),
+    check("too-large", E, "source", "a file is larger than 4 MiB and is not read"),
     check("yaml-syntax", E, "source", "a file is not valid YAML"),
+    check("too-deep", E, "source", "collections nest more than 200 levels deep"),
     check("empty-file", E, "source", "a file holds no YAML document"),
     check("not-a-mapping", E, "source", "a document is not a YAML mapping"),
     check("extra-document", W, "source", "a single-document source holds more documents"),
     check("wrong-type", W, "source", "a field holds the wrong kind of value; it is left out"),
     check("missing-field", E, "metadata", "a required field is missing"),
     check("invalid-value", E, "source", "a value cannot be used"),
+    check("unknown-field", I, "source", "a field the format does not have (custom or misspelt)"),
+    check("duplicate-entry", W, "source", "a list names the same entry twice"),
     check("duplicate-page-name", W, "source", "two sources would get the same page name"),
     check("long-page-name", W, "source", "a page name was shortened"),
     check("sigma-schema", W, "metadata", "the rule breaks the Sigma specification's JSON schema"),
@@ -115,6 +119,7 @@ pub const CHECKS: &[Check] = &[
     check("technique-trigger-no-rule", I, "linking", "a technique has triggers but no rule"),
     check("not-convertible", W, "conversion", "a rule cannot be converted to a target"),
     check("config-unknown-code", W, "config", "the configuration names an unknown check"),
+    check("config-unknown-rule", W, "config", "`checks.rules` names a rule id no rule has"),
 ];
 
 /// The check of `code`, if there is one.
@@ -137,6 +142,7 @@ pub fn review(
     findings.extend(linking::check(catalog));
     findings.extend(conversion::check(catalog, queries));
     findings.extend(settings.unknown_codes());
+    findings.extend(settings.unknown_rules(catalog));
     let mut findings = settings.apply(catalog, findings);
     diag::sort(&mut findings);
     findings
@@ -163,6 +169,15 @@ pub fn line_holding(text: &str, needle: &str) -> Option<usize> {
         return None;
     }
     text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
+}
+
+/// Like [`line_holding`], from the first line holding `start` on (from the top when none
+/// does): a tag is looked for under `tags:`, not in an id that happens to hold its text.
+pub fn line_holding_from(text: &str, start: &str, needle: &str) -> Option<usize> {
+    let needle = needle.trim();
+    let from = line_holding(text, start).unwrap_or(1);
+    let mut lines = text.lines().enumerate().skip(from - 1);
+    lines.find(|(_, line)| !needle.is_empty() && line.contains(needle)).map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]

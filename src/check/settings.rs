@@ -50,6 +50,26 @@ impl CheckSettings {
             .collect()
     }
 
+    /// A finding for each rule id under `rules` that no rule of `catalog` has: its checks
+    /// would stay on without a word.
+    pub fn unknown_rules(&self, catalog: &Catalog) -> Vec<Diagnostic> {
+        if self.rules.is_empty() {
+            return Vec::new();
+        }
+        let file = self.file.clone().unwrap_or_else(|| PathBuf::from(crate::config::FILE_NAME));
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let known: HashSet<&str> = rule_ids(catalog).map(|(_, id)| id).collect();
+        self.rules
+            .keys()
+            .filter(|id| !known.contains(id.trim()))
+            .map(|id| {
+                let message = format!("`checks.rules` names `{id}`, which is no rule's id");
+                Diagnostic::warning(&file, "config-unknown-rule", message)
+                    .at(super::line_holding(&text, id))
+            })
+            .collect()
+    }
+
     /// `findings` less those switched off.
     pub fn apply(&self, catalog: &Catalog, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let disabled: HashSet<&str> = self.disable.iter().map(String::as_str).collect();
@@ -67,17 +87,23 @@ impl CheckSettings {
         if self.rules.is_empty() {
             return out;
         }
-        for entry in &catalog.rules {
-            let set = entry.item.set();
-            let ids = std::iter::once(set.meta()).chain(set.rules().iter().map(|r| &r.meta));
-            for id in ids.filter_map(|m| m.id.as_deref()) {
-                for code in self.rules.get(id.trim()).into_iter().flatten() {
-                    out.entry(entry.item.file.path.as_path()).or_default().insert(code);
-                }
+        for (path, id) in rule_ids(catalog) {
+            for code in self.rules.get(id).into_iter().flatten() {
+                out.entry(path).or_default().insert(code);
             }
         }
         out
     }
+}
+
+/// Every rule id of the catalog (a correlation's and its rules'), trimmed, with its file.
+fn rule_ids(catalog: &Catalog) -> impl Iterator<Item = (&Path, &str)> {
+    catalog.rules.iter().flat_map(|entry| {
+        let set = entry.item.set();
+        let metas = std::iter::once(set.meta()).chain(set.rules().iter().map(|r| &r.meta));
+        let path = entry.item.file.path.as_path();
+        metas.filter_map(move |meta| meta.id.as_deref().map(|id| (path, id.trim())))
+    })
 }
 
 #[cfg(test)]
@@ -90,6 +116,20 @@ mod tests {
 
     fn finding(catalog: &Catalog, code: &'static str) -> Diagnostic {
         Diagnostic::warning(&catalog.rules[0].item.file.path, code, "x")
+    }
+
+    #[test]
+    fn a_rule_id_that_no_rule_has_is_reported() {
+        // `checks.rules` naming a mistyped id kept the checks on without a word.
+        let catalog = catalog_of(&[("rules/a.yml", RULE)]);
+        let mut rules = BTreeMap::new();
+        rules.insert("929a690e-bef0-4204-a928-ef5e620d6fcc".to_string(), vec![]);
+        rules.insert("no-such-id".to_string(), vec!["title-duplicate".into()]);
+        let settings = CheckSettings { rules, ..Default::default() };
+        let found = settings.unknown_rules(&catalog);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, "config-unknown-rule");
+        assert!(found[0].message.contains("no-such-id"));
     }
 
     #[test]

@@ -7,6 +7,23 @@ use super::{file_stem, is_none_placeholder, parse_with, read_title};
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 
+/// The top-level fields of a Data Needed file, besides its event id field.
+const FIELDS: &[&str] = &[
+    "title",
+    "author",
+    "description",
+    "loggingpolicy",
+    "platform",
+    "type",
+    "channel",
+    "provider",
+    "category",
+    "fields",
+    "references",
+    "sample",
+    "mitigation_policy",
+];
+
 /// Keys that give a Data Needed's event ids explicitly, compared without regard to case.
 const EVENT_ID_KEYS: [&str; 4] = ["event_id", "eventid", "event_ids", "eventids"];
 
@@ -49,7 +66,7 @@ pub struct DataNeeded {
 
 /// Reads one Data Needed file. `None` only when the file is not a YAML mapping.
 pub fn parse_data_needed(file: &SourceFile) -> (Option<DataNeeded>, Vec<Diagnostic>) {
-    parse_with(file, "a Data Needed file", read)
+    parse_with(file, "a Data Needed file", is_field, read)
 }
 
 fn read(fields: &mut Fields<'_>) -> DataNeeded {
@@ -93,6 +110,11 @@ fn event_ids(fields: &mut Fields<'_>, title: &str) -> (Vec<String>, bool) {
         Some(id) => (vec![id.to_string()], true),
         None => (Vec::new(), false),
     }
+}
+
+/// Whether `key` is a field of a Data Needed file: one of [`FIELDS`] or an event id field.
+fn is_field(key: &str) -> bool {
+    FIELDS.contains(&key) || is_event_id_key(key)
 }
 
 fn is_event_id_key(key: &str) -> bool {

@@ -8,6 +8,19 @@ use super::{is_none_placeholder, parse_with, read_title};
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 
+/// The top-level fields of an Enrichment file.
+const FIELDS: &[&str] = &[
+    "title",
+    "author",
+    "description",
+    "data_needed",
+    "data_to_enrich",
+    "requirements",
+    "new_fields",
+    "config",
+    "references",
+];
+
 /// One Enrichment file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Enrichment {
@@ -35,7 +48,7 @@ pub struct Enrichment {
 
 /// Reads one Enrichment file. `None` only when the file is not a YAML mapping.
 pub fn parse_enrichment(file: &SourceFile) -> (Option<Enrichment>, Vec<Diagnostic>) {
-    parse_with(file, "an Enrichment file", read)
+    parse_with(file, "an Enrichment file", |key| FIELDS.contains(&key), read)
 }
 
 fn read(fields: &mut Fields<'_>) -> Enrichment {

@@ -181,6 +181,11 @@ impl<'a> Fields<'a> {
         self.diagnostics.push(Diagnostic::warning(self.path, code, message).at(line));
     }
 
+    /// A warning with `code` at the file line `line`.
+    pub fn warn_at(&mut self, line: usize, code: &'static str, message: String) {
+        self.diagnostics.push(Diagnostic::warning(self.path, code, message).at(Some(line)));
+    }
+
     /// An error with `code` at the line of `key` (or of the mapping when `key` is not found).
     pub fn error(&mut self, key: &str, code: &'static str, message: String) {
         let line = self.line_or_start(key);

@@ -8,6 +8,19 @@ use super::{is_none_placeholder, parse_with, read_title};
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 
+/// The top-level fields of a Logging Policy file.
+const FIELDS: &[&str] = &[
+    "title",
+    "author",
+    "description",
+    "default",
+    "volume",
+    "eventID",
+    "configuration",
+    "references",
+    "sample",
+];
+
 /// One Logging Policy file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LoggingPolicy {
@@ -33,7 +46,7 @@ pub struct LoggingPolicy {
 
 /// Reads one Logging Policy file. `None` only when the file is not a YAML mapping.
 pub fn parse_logging_policy(file: &SourceFile) -> (Option<LoggingPolicy>, Vec<Diagnostic>) {
-    parse_with(file, "a Logging Policy file", read)
+    parse_with(file, "a Logging Policy file", |key| FIELDS.contains(&key), read)
 }
 
 fn read(fields: &mut Fields<'_>) -> LoggingPolicy {

@@ -33,14 +33,18 @@ use fields::Fields;
 
 /// Reads the entity in `file` with `read`, or reports why there is none. Diagnostics come back
 /// sorted by line.
+/// `known` tells the top-level fields of the kind; any other is reported (`unknown-field`).
 fn parse_with<T>(
     file: &SourceFile,
     kind: &str,
+    known: fn(&str) -> bool,
     read: fn(&mut Fields<'_>) -> T,
 ) -> (Option<T>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let entity = open_document(file, kind, &mut diagnostics)
-        .map(|(doc, map)| read(&mut Fields::new(&map, &doc, &file.path, &mut diagnostics)));
+    let entity = open_document(file, kind, &mut diagnostics).map(|(doc, map)| {
+        diagnostics.extend(load::unknown_fields(&file.path, &doc, &map, known, kind));
+        read(&mut Fields::new(&map, &doc, &file.path, &mut diagnostics))
+    });
     crate::diag::sort(&mut diagnostics);
     (entity, diagnostics)
 }
@@ -72,8 +76,8 @@ fn open_document(
                 .push(Diagnostic::error(path, "not-a-mapping", message).at(Some(doc.first_line)));
             None
         }
-        Err((line, message)) => {
-            diagnostics.push(Diagnostic::error(path, "yaml-syntax", message).at(line));
+        Err(error) => {
+            diagnostics.push(error.into_diagnostic(path));
             None
         }
     }

@@ -6,12 +6,25 @@
 //! `usecase_name`) and in that a customer may list use cases. Rules are named by id; a title
 //! is accepted too, and the catalog warns about it, since titles are not unique.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::fields::Fields;
 use super::{is_none_placeholder, parse_with, read_title};
 use crate::diag::Diagnostic;
 use crate::load::SourceFile;
+
+/// The top-level fields of a Customer or Use Case file.
+const FIELDS: &[&str] = &[
+    "title",
+    "customer_name",
+    "usecase_name",
+    "description",
+    "detectionrule",
+    "dataneeded",
+    "loggingpolicy",
+    "usecase",
+];
 
 /// Which of the two kinds a scope is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -48,20 +61,26 @@ pub struct Scope {
 
 /// Reads one Customer file. `None` only when the file is not a YAML mapping.
 pub fn parse_customer(file: &SourceFile) -> (Option<Scope>, Vec<Diagnostic>) {
-    parse_with(file, "a Customer file", |fields| read(fields, ScopeKind::Customer))
+    parse_with(
+        file,
+        "a Customer file",
+        |key| FIELDS.contains(&key),
+        |fields| read(fields, ScopeKind::Customer),
+    )
 }
 
 /// Reads one Use Case file. `None` only when the file is not a YAML mapping.
 pub fn parse_use_case(file: &SourceFile) -> (Option<Scope>, Vec<Diagnostic>) {
-    parse_with(file, "a Use Case file", |fields| read(fields, ScopeKind::UseCase))
+    parse_with(
+        file,
+        "a Use Case file",
+        |key| FIELDS.contains(&key),
+        |fields| read(fields, ScopeKind::UseCase),
+    )
 }
 
 fn read(fields: &mut Fields<'_>, kind: ScopeKind) -> Scope {
-    let mut names = |key: &str| {
-        let mut names = fields.strings(key);
-        names.retain(|t| !t.trim().is_empty() && !is_none_placeholder(t));
-        names
-    };
+    let mut names = |key: &str| unique_names(fields, key);
     let (rules, data_needed) = (names("detectionrule"), names("dataneeded"));
     let (logging_policies, use_cases) = (names("loggingpolicy"), names("usecase"));
     let title = read_title(fields);
@@ -80,6 +99,27 @@ fn read(fields: &mut Fields<'_>, kind: ScopeKind) -> Scope {
         logging_policies,
         use_cases,
     }
+}
+
+/// The names listed under `key`, less blanks, `None` placeholders and repeats; a repeat is
+/// reported at its line, since a list that names a rule twice is a slip worth seeing.
+fn unique_names(fields: &mut Fields<'_>, key: &str) -> Vec<String> {
+    let names = fields.strings(key);
+    let spans = fields.item_spans(key, names.len());
+    let mut seen = HashSet::new();
+    let mut kept = Vec::new();
+    for (name, span) in names.into_iter().zip(spans) {
+        if name.trim().is_empty() || is_none_placeholder(&name) {
+            continue;
+        }
+        if seen.insert(name.trim().to_string()) {
+            kept.push(name);
+        } else {
+            let message = format!("`{key}` names `{name}` more than once; the repeat is left out");
+            fields.warn_at(span.from, "duplicate-entry", message);
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -109,5 +149,15 @@ mod tests {
         let uc = uc.expect("the fixture parses");
         assert_eq!((uc.kind, uc.name.as_str()), (ScopeKind::UseCase, "UC_0002_X"));
         assert!(uc.rules.is_empty());
+    }
+
+    #[test]
+    fn a_rule_named_twice_is_kept_once_and_reported_at_the_repeat() {
+        // The repeat used to be merged without a word.
+        let text = "title: CU_0003_X\ndetectionrule:\n  - a\n  - b\n  - a\n";
+        let (cu, diagnostics) = parse_customer(&source("CU_0003_X.yml", text));
+        assert_eq!(cu.unwrap().rules, ["a", "b"]);
+        let found: Vec<_> = diagnostics.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(found, [("duplicate-entry", Some(5))]);
     }
 }

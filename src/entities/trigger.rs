@@ -12,6 +12,9 @@ use crate::diag::Diagnostic;
 use crate::load::SourceFile;
 use crate::sigma::meta::scalar_text;
 
+/// The top-level fields of an Atomic Red Team file.
+const FIELDS: &[&str] = &["attack_technique", "display_name", "atomic_tests"];
+
 /// One Atomic Red Team file: the tests for one technique.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Trigger {
@@ -88,7 +91,8 @@ pub struct Dependency {
 /// Reads one Atomic Red Team file. `None` when the file is not a YAML mapping or does not
 /// name a valid technique id, which the trigger's page is named after.
 pub fn parse_trigger(file: &SourceFile) -> (Option<Trigger>, Vec<Diagnostic>) {
-    let (trigger, diagnostics) = parse_with(file, "an Atomic Red Team file", read);
+    let (trigger, diagnostics) =
+        parse_with(file, "an Atomic Red Team file", |key| FIELDS.contains(&key), read);
     (trigger.flatten(), diagnostics)
 }
 

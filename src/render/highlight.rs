@@ -67,7 +67,7 @@ fn escape_text(text: &str, out: &mut String) {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            c => out.push(c),
+            c => super::html::push_marked(c, out),
         }
     }
 }

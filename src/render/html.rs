@@ -121,9 +121,37 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c => push_marked(c, &mut out),
         }
     }
+    out
+}
+
+/// `c`, or the visible mark `[U+202E]` when it is a control or bidirectional formatting
+/// character. Those reorder or hide the text around them (a name that shows as `exe.txt`
+/// and is `txt.exe`); writing them as character references would not help, since the browser
+/// obeys `&#x202E;` just the same. The mark keeps the text: it names the character.
+pub fn push_marked(c: char, out: &mut String) {
+    let bidi = matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    );
+    let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if bidi || control {
+        out.push_str(&format!("[U+{:04X}]", c as u32));
+    } else {
+        out.push(c);
+    }
+}
+
+/// `html` with every control and bidirectional formatting character marked (see
+/// [`push_marked`]); the marks hold no character that HTML treats specially.
+fn mark_controls(html: String) -> String {
+    if !html.chars().any(|c| c.is_control() || ('\u{061C}'..='\u{2069}').contains(&c)) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    html.chars().for_each(|c| push_marked(c, &mut out));
     out
 }
 
@@ -140,7 +168,7 @@ pub fn markdown_to_html(text: &str) -> String {
     pulldown_cmark::html::push_html(&mut html, events);
     let mut sanitizer = ammonia::Builder::default();
     sanitizer.rm_tags(&["img"]).url_relative(ammonia::UrlRelative::Deny);
-    sanitizer.clean(&html).to_string()
+    mark_controls(sanitizer.clean(&html).to_string())
 }
 
 /// `{{ text | markdown }}`: its output is already safe, so autoescape leaves it alone.
@@ -201,6 +229,15 @@ mod tests {
         // which left broken links in the catalog.
         let html = markdown_to_html("see [the manifest](./src/manifest.json)");
         assert_eq!(html.trim(), r#"<p>see <a rel="noopener noreferrer">the manifest</a></p>"#);
+    }
+
+    #[test]
+    fn bidi_and_control_characters_are_shown_as_marks() {
+        // U+202E reached the page unchanged and turned the rest of the title around.
+        assert_eq!(escape("a\u{202E}txt.exe\u{7}"), "a[U+202E]txt.exe[U+0007]");
+        assert_eq!(escape("tab\tand\nline é"), "tab\tand\nline é");
+        let html = markdown_to_html("x \u{2067}y\u{2069}");
+        assert!(html.contains("x [U+2067]y[U+2069]"), "{html}");
     }
 
     #[test]

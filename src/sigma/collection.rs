@@ -207,11 +207,23 @@ fn read_logsource(map: &Mapping, doc: &DocText, errors: &mut Vec<SigmaError>) ->
     };
     let mut r = meta::Reader { map: source, doc, errors };
     Logsource {
-        category: r.string("category"),
-        product: r.string("product"),
-        service: r.string("service"),
+        category: non_blank(&mut r, "category"),
+        product: non_blank(&mut r, "product"),
+        service: non_blank(&mut r, "service"),
         definition: r.string("definition"),
     }
+}
+
+/// A log source value; a blank one is reported and left out, so that it never names a list
+/// page of its own (`service-.md`).
+fn non_blank(r: &mut meta::Reader<'_>, key: &str) -> Option<String> {
+    let value = r.string(key)?;
+    if value.trim().is_empty() {
+        let message = format!("`logsource.{key}` must be a name, found an empty string");
+        r.errors.push(SigmaError::new(r.doc.line_of_key(key), "wrong-type", message));
+        return None;
+    }
+    Some(value)
 }
 
 #[cfg(test)]

@@ -23,6 +23,37 @@ pub use correlation::Correlation;
 pub use detection::Detection;
 pub use meta::Meta;
 
+/// The top-level fields of a Sigma document: the specification's, the collection `action`,
+/// correlation and filter rules' own, SigmaHQ's `regression_tests_path` and `simulation`, and
+/// Atomic Threat Coverage's `enrichment`.
+const FIELDS: &[&str] = &[
+    "title",
+    "id",
+    "related",
+    "name",
+    "taxonomy",
+    "status",
+    "description",
+    "license",
+    "author",
+    "references",
+    "date",
+    "modified",
+    "logsource",
+    "detection",
+    "fields",
+    "falsepositives",
+    "level",
+    "tags",
+    "scope",
+    "action",
+    "correlation",
+    "filter",
+    "regression_tests_path",
+    "simulation",
+    "enrichment",
+];
+
 /// A problem inside one Sigma document, before it is tied to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigmaError {
@@ -162,7 +193,12 @@ fn parse_documents(
     let mut docs = Vec::new();
     for doc in load::split_documents(&file.text) {
         match load::parse_yaml(&doc) {
-            Ok(serde_yaml::Value::Mapping(map)) => docs.push((doc, map)),
+            Ok(serde_yaml::Value::Mapping(map)) => {
+                let kind = "a Sigma rule";
+                let known = |key: &str| FIELDS.contains(&key);
+                diagnostics.extend(load::unknown_fields(&file.path, &doc, &map, known, kind));
+                docs.push((doc, map))
+            }
             Ok(other) => diagnostics.push(
                 Diagnostic::error(
                     &file.path,
@@ -171,9 +207,7 @@ fn parse_documents(
                 )
                 .at(Some(doc.first_line)),
             ),
-            Err((line, message)) => {
-                diagnostics.push(Diagnostic::error(&file.path, "yaml-syntax", message).at(line))
-            }
+            Err(error) => diagnostics.push(error.into_diagnostic(&file.path)),
         }
     }
     docs
