@@ -70,6 +70,8 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let start = Instant::now();
     let mut clock = StageClock::default();
     let templates = Templates::load(options.templates.as_deref())?;
+    // Before any work: an output that cannot be written fails the build at once.
+    let staging = site::Staging::begin(&options.out)?;
     let attack = Attack::embedded();
     let sources = catalog::load_sources(&options.sources, progress);
     clock.lap("load");
@@ -80,7 +82,6 @@ pub fn build(options: &BuildOptions, progress: &(dyn Fn() + Sync)) -> anyhow::Re
     let findings = check::review(&catalog, &queries, &attack, &options.checks);
     let mut diagnostics = std::mem::replace(&mut catalog.diagnostics, findings);
     clock.lap("check");
-    let staging = site::Staging::begin(&options.out)?;
     let write = |page: &render::Page| staging.write(&page.path, page.content.as_bytes());
     let format = options.format;
     let pages = render::render_each(&catalog, &queries, &attack, &templates, format, &write)?;

@@ -139,6 +139,8 @@ fn beside(out: &Path, suffix: &str) -> anyhow::Result<TempDir> {
         .file_name()
         .with_context(|| format!("the output {} has no folder name", out.display()))?;
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create the folder {}", parent.display()))?;
     tempfile::Builder::new()
         .prefix(&format!(".{}.detcat-{suffix}-", name.to_string_lossy()))
         .tempdir_in(parent)
@@ -259,5 +261,14 @@ mod tests {
         let staging = beside(&out, "new").unwrap();
         assert!(swap_in(staging, &dir.path().join("missing/site")).is_err());
         assert!(siblings(dir.path()).is_empty(), "{:?}", siblings(dir.path()));
+    }
+
+    #[test]
+    fn the_folders_above_a_new_output_are_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public/catalog/site");
+        write_site(&out, &index()).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "x");
+        assert_eq!(siblings(&dir.path().join("public/catalog")), ["site"]);
     }
 }
