@@ -42,14 +42,23 @@ impl DocText {
 
     /// Like [`DocText::line_of_key`], searching only from the file line `after` on.
     pub fn line_of_key_after(&self, key: &str, after: usize) -> Option<usize> {
-        let forms = [format!("{key}:"), format!("'{key}':"), format!("\"{key}\":")];
-        self.text.lines().enumerate().find_map(|(i, line)| {
-            let number = self.first_line + i;
+        let skip = after.saturating_sub(self.first_line);
+        self.text.lines().enumerate().skip(skip).find_map(|(i, line)| {
             let body = line.trim_start().trim_start_matches("- ");
-            let hit = number >= after && forms.iter().any(|f| body.starts_with(f.as_str()));
-            hit.then_some(number)
+            opens_with_key(body, key).then_some(self.first_line + i)
         })
     }
+}
+
+/// Whether `body` starts with `key:`, `'key':` or `"key":`. Called for every line a finding
+/// looks up, so it allocates nothing.
+fn opens_with_key(body: &str, key: &str) -> bool {
+    let then_colon = |rest: Option<&str>| rest.is_some_and(|r| r.starts_with(':'));
+    let quoted = |q: char| {
+        let inner = body.strip_prefix(q).and_then(|b| b.strip_prefix(key));
+        then_colon(inner.and_then(|b| b.strip_prefix(q)))
+    };
+    then_colon(body.strip_prefix(key)) || quoted('\'') || quoted('"')
 }
 
 /// File name extensions read as YAML.
@@ -270,6 +279,17 @@ fn duplicate_key_line(doc: &DocText, message: &str, line: Option<usize>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_found_plain_or_quoted_and_only_from_the_line_asked() {
+        let text = "title: a\nlist:\n  - 'sel':\n    \"x\": 1\ntitles: b\nx: 2\n";
+        let doc = DocText { text: text.into(), first_line: 10 };
+        assert_eq!(doc.line_of_key("sel"), Some(12));
+        assert_eq!(doc.line_of_key("x"), Some(13));
+        assert_eq!(doc.line_of_key_after("x", 14), Some(15));
+        assert_eq!(doc.line_of_key_after("title", 11), None, "`titles:` is another key");
+        assert_eq!(doc.line_of_key("'sel"), None);
+    }
 
     #[test]
     fn yaml_extensions_are_matched_in_any_case() {

@@ -422,8 +422,15 @@ fn bidi_and_control_characters_are_visible_in_html() {
     let rule = good_rule("good_b.yml").replace("Whoami Run", title);
     let outcome = run(&[("rules/bidi.yml", rule.into_bytes())]);
     let page = std::fs::read_to_string(outcome.site.join("rules/bidi.html")).unwrap();
-    assert!(!page.contains('\u{202E}') && !page.contains('\u{7}'), "raw controls in the page");
     assert!(page.contains("Invoice [U+202E]fdp.exe[U+0007]"), "the text is kept, marked");
+    // In code blocks (the rule's source) the character stays, for copying, isolated and named.
+    let isolated = "<span class=\"cc\" data-mark=\"[U+202E]\">\u{202E}</span>";
+    assert!(page.contains(isolated), "the source keeps the character in an isolating span");
+    let outside = page.replace(isolated, "");
+    assert!(
+        !outside.contains('\u{202E}') && !outside.contains('\u{7}'),
+        "raw controls in the page"
+    );
 }
 
 /// Runs the binary in `cwd`.

@@ -50,26 +50,13 @@ pub fn yaml_to_html(source: &str) -> String {
                 html.push_str("<span class=\"");
                 html.push_str(class);
                 html.push_str("\">");
-                escape_text(text, &mut html);
+                super::html::push_code(text, &mut html);
                 html.push_str("</span>");
             }
-            None => escape_text(text, &mut html),
+            None => super::html::push_code(text, &mut html),
         }
     }
     html
-}
-
-/// `text` as the content of an element: `&`, `<` and `>` escaped. Quotes need no escaping
-/// outside attributes, and rule sources are full of them.
-fn escape_text(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => super::html::push_marked(c, out),
-        }
-    }
 }
 
 /// The pieces of `source`, in order; joined, they give `source` back.

@@ -108,6 +108,9 @@ pub fn configure(tera: &mut Tera) {
     tera.set_escape_fn(escape);
     tera.register_filter("markdown", MarkdownFilter);
     tera.register_filter("yaml", YamlFilter);
+    tera.register_filter("code_block", |value: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(escape_code(value.as_str().unwrap_or_default())))
+    });
 }
 
 /// `text` safe in HTML text and in quoted attribute values. Unlike Tera's default, `/` is
@@ -127,20 +130,57 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// `c`, or the visible mark `[U+202E]` when it is a control or bidirectional formatting
-/// character. Those reorder or hide the text around them (a name that shows as `exe.txt`
-/// and is `txt.exe`); writing them as character references would not help, since the browser
-/// obeys `&#x202E;` just the same. The mark keeps the text: it names the character.
-pub fn push_marked(c: char, out: &mut String) {
+/// Whether `c` is a control character (other than tab and line ends) or a bidirectional
+/// formatting character. Those reorder or hide the text around them (a name that shows as
+/// `exe.txt` and is `txt.exe`); writing them as character references would not help, since
+/// the browser obeys `&#x202E;` just the same.
+fn is_hidden(c: char) -> bool {
     let bidi = matches!(
         c,
         '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
     );
-    let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if bidi || control {
+    bidi || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// `c`, or the visible mark `[U+202E]` in its place when it is hidden (see [`is_hidden`]).
+/// The mark keeps the text: it names the character.
+pub fn push_marked(c: char, out: &mut String) {
+    if is_hidden(c) {
         out.push_str(&format!("[U+{:04X}]", c as u32));
     } else {
         out.push(c);
+    }
+}
+
+/// `c` inside a code block. A hidden character stays as it is, so that a query copied from
+/// the page is the query (a regular expression's `\s` becomes a vertical tab and a form
+/// feed in Lucene), but inside a span that isolates it, so it reorders nothing outside it,
+/// and whose mark the stylesheet shows (`.cc::before`), so the reader sees it.
+pub fn push_code_char(c: char, out: &mut String) {
+    if is_hidden(c) {
+        out.push_str(&format!("<span class=\"cc\" data-mark=\"[U+{:04X}]\">{c}</span>", c as u32));
+    } else {
+        out.push(c);
+    }
+}
+
+/// `text` as the content of a code block: `&`, `<` and `>` escaped, hidden characters kept
+/// and shown (see [`push_code_char`]). Quotes need no escaping outside attributes.
+pub fn escape_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    push_code(text, &mut out);
+    out
+}
+
+/// Pushes `text` escaped as [`escape_code`] does.
+pub fn push_code(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => push_code_char(c, out),
+        }
     }
 }
 
@@ -229,6 +269,14 @@ mod tests {
         // which left broken links in the catalog.
         let html = markdown_to_html("see [the manifest](./src/manifest.json)");
         assert_eq!(html.trim(), r#"<p>see <a rel="noopener noreferrer">the manifest</a></p>"#);
+    }
+
+    #[test]
+    fn a_code_block_keeps_hidden_characters_for_copying_and_names_them() {
+        let code = escape_code("a[ \u{b}\u{c}]<b>\u{202E}");
+        let vt = "<span class=\"cc\" data-mark=\"[U+000B]\">\u{b}</span>";
+        assert!(code.starts_with(&format!("a[ {vt}")), "{code}");
+        assert!(code.contains("]&lt;b&gt;<span class=\"cc\" data-mark=\"[U+202E]\">"), "{code}");
     }
 
     #[test]
