@@ -88,6 +88,8 @@ fn hostile_sources(root: &Path) -> usize {
         write("enrichments", titled(i));
         write("customers", format!("{}customer_name: {}\n", titled(i), quoted(stem)));
         write("use_cases", format!("{}usecase_name: {}\n", titled(i), quoted(stem)));
+        // A trigger without `attack_technique` is named after its file stem.
+        write("triggers", "display_name: x\natomic_tests: []\n".to_string());
     }
     stems.iter().filter(|s| !s.is_empty()).count()
 }
