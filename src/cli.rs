@@ -10,6 +10,7 @@
 //! its server could not start.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,6 +33,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Threads that parse, convert, render and write (default: one per core). The output
+    /// is the same whatever the number.
+    #[arg(long, global = true, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
 }
 
 /// The subcommands.
@@ -191,6 +196,10 @@ fn parse_target(id: &str) -> Result<Target, String> {
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = set_jobs(cli.jobs) {
+        eprintln!("detcat: error: {err:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Build(args) => run_build(args),
         Command::Convert(args) => run_convert(args),
@@ -205,6 +214,15 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Sizes rayon's global pool, which every parallel step runs on, before anything uses it.
+fn set_jobs(jobs: Option<NonZeroUsize>) -> anyhow::Result<()> {
+    let Some(jobs) = jobs else { return Ok(()) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.get())
+        .build_global()
+        .context("cannot start the worker threads")
 }
 
 fn run_build(args: BuildArgs) -> anyhow::Result<bool> {

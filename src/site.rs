@@ -182,6 +182,12 @@ mod tests {
         assert!(safe_relative(Path::new("../x.md")).is_err());
         assert!(safe_relative(Path::new("/etc/x.md")).is_err());
         assert!(safe_relative(Path::new("rules/x.md")).is_ok());
+        for path in ["", ".", "..", "./x.md", "rules/../../x.md", "rules/..", "//x"] {
+            assert!(safe_relative(Path::new(path)).is_err(), "{path:?} is refused");
+        }
+        for path in ["..x.md", "x..md", "rules/C:x.md", "rules/..\\x.md"] {
+            assert!(safe_relative(Path::new(path)).is_ok(), "{path:?} is one plain name");
+        }
     }
 
     #[test]

@@ -12,17 +12,19 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 
-/// Names reserved on Windows file systems, which a page may not be called.
-const RESERVED: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+/// Device names reserved on Windows file systems, with or without an extension (`nul.txt`
+/// is the device `nul` too), which a page may not be called.
+const RESERVED: [&str; 24] = [
+    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// The longest page name, in bytes, before a collision suffix and the `.md` extension.
 pub const MAX_LEN: usize = 120;
 
 /// A file-name-safe version of `name`: letters, digits, `.`, `_` and `-` are kept, every
-/// other character becomes `_`; leading dots are dropped and reserved names get a `_`.
+/// other character becomes `_`; leading dots are dropped, and a reserved device name gets a
+/// `_` before its first dot (`CON` becomes `CON_`, `nul.txt` becomes `nul_.txt`).
 pub fn sanitize(name: &str) -> String {
     let mut safe: String = name
         .chars()
@@ -32,10 +34,18 @@ pub fn sanitize(name: &str) -> String {
     if safe.is_empty() {
         safe.push('_');
     }
-    if RESERVED.contains(&safe.to_ascii_lowercase().as_str()) {
-        safe.push('_');
+    let device = safe.find('.').unwrap_or(safe.len());
+    if is_reserved(&safe) {
+        safe.insert(device, '_');
     }
     safe
+}
+
+/// Whether Windows reads the file name `name` as a device: its part before the first dot is
+/// a reserved name, in any case.
+pub fn is_reserved(name: &str) -> bool {
+    let device = name.split('.').next().unwrap_or(name);
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(device))
 }
 
 /// The stem of `path` as a page name.
@@ -127,7 +137,14 @@ mod tests {
         assert_eq!(sanitize("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(sanitize("CON"), "CON_");
         assert_eq!(sanitize("T1546.003"), "T1546.003");
-        for name in ["../../etc/passwd", "CON", "a b", ".x"] {
+        assert_eq!(sanitize("nul.txt"), "nul_.txt", "a device name with an extension");
+        assert_eq!(sanitize("Com1.tar.gz"), "Com1_.tar.gz");
+        assert_eq!(sanitize("console"), "console");
+        assert_eq!(sanitize(".."), "_");
+        assert_eq!(sanitize("C:\\x"), "C__x");
+        let hostile = ["../../etc/passwd", "CON", "a b", ".x", "nul.txt", "lpt0", "..\\x", ""];
+        for name in hostile {
+            assert!(!is_reserved(&sanitize(name)), "{name}");
             assert_eq!(sanitize(&sanitize(name)), sanitize(name), "a page name stays as named");
         }
     }

@@ -116,7 +116,9 @@ impl Templates {
 
     /// Renders the template `<stem>.<page extension>` for the page `cx` describes, with
     /// `view` as `page` and the site's shared URLs as `site`.
-    fn render_page(
+    /// Renders the page template `stem` (`rule`, `data_needed`, ...) in the format of `cx`
+    /// with `view` as the variable `page`, as the build does for each page.
+    pub fn render_page(
         &self,
         cx: &Context,
         stem: &str,
