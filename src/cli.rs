@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::catalog::SourceDirs;
@@ -397,14 +398,16 @@ fn run_convert(args: ConvertArgs) -> anyhow::Result<bool> {
     let mut out = stdout.lock();
     let mut all_ok = true;
     // A file that cannot be read still gets its line, in path order, carrying the reason.
-    let mut parsed_files: Vec<sigma::RuleFile> = sources.iter().map(sigma::parse_file).collect();
+    let mut parsed_files: Vec<sigma::RuleFile> =
+        sources.par_iter().map(sigma::parse_file).collect();
     for problem in problems {
         let (path, source, set) = (problem.file.clone(), String::new(), None);
         parsed_files.push(sigma::RuleFile { path, source, set, diagnostics: vec![problem] });
     }
     parsed_files.sort_by(|a, b| a.path.cmp(&b.path));
-    for parsed in parsed_files {
-        let converted = convert_file(&parsed, args.target, &options);
+    let converted: Vec<Converted> =
+        parsed_files.par_iter().map(|parsed| convert_file(parsed, args.target, &options)).collect();
+    for (parsed, converted) in parsed_files.into_iter().zip(converted) {
         all_ok &= converted.ok;
         let line = if args.json { converted.json_line(&parsed) } else { converted.text(&parsed) };
         writeln!(out, "{line}").context("cannot write to standard output")?;
