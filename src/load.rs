@@ -20,7 +20,8 @@ mod nesting;
 pub struct SourceFile {
     /// The path as found by the walk (the folder given plus the relative path).
     pub path: PathBuf,
-    /// The full text, without a byte-order mark and with `\r\n` turned into `\n`.
+    /// The full text, without a byte-order mark and with `\r\n` and lone `\r` line ends
+    /// turned into `\n`.
     pub text: String,
 }
 
@@ -139,23 +140,30 @@ fn read_one(path: &PathBuf) -> Result<SourceFile, Diagnostic> {
         );
         return Err(Diagnostic::error(path, "too-large", message));
     }
+    decode(path, bytes)
+}
+
+/// The file's bytes as text, as [`read_files`] keeps them: UTF-8 only, normalized by
+/// [`normalize_text`]. Public so that the fuzz targets feed bytes in where the build does.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|err| {
         let at = err.utf8_error().valid_up_to();
         let line = err.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         let message = format!("not UTF-8 text (invalid byte at offset {at})");
         Diagnostic::error(path, "not-utf8", message).at(Some(line))
     })?;
-    Ok(SourceFile { path: path.clone(), text: normalize_text(text) })
+    Ok(SourceFile { path: path.to_path_buf(), text: normalize_text(text) })
 }
 
-/// Drops a byte-order mark and turns CRLF line ends into LF.
+/// Drops a byte-order mark and turns CRLF and lone CR line ends into LF. YAML counts a lone
+/// CR as a line break, so keeping it would put YAML's error lines past the lines we count.
 pub fn normalize_text(text: String) -> String {
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     };
     if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     }
@@ -320,6 +328,11 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_normalised() {
         assert_eq!(normalize_text("\u{feff}a: 1\r\nb: 2\r\n".into()), "a: 1\nb: 2\n");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break_as_in_yaml() {
+        assert_eq!(normalize_text("a: 1\rb: 2\r\r\nc: 3".into()), "a: 1\nb: 2\n\nc: 3");
     }
 
     #[test]

@@ -172,7 +172,7 @@ mod tests {
         let file =
             crate::sigma::parse_file(&SourceFile { path: "r.yml".into(), text: rule.into() });
         let rule = &file.set.expect("the test rule parses").rules()[0].clone();
-        match_rule(rule, &LogsourceTable::embedded(), &keys())
+        match_rule(rule, LogsourceTable::embedded(), &keys())
     }
 
     #[test]

@@ -41,11 +41,13 @@ pub struct Wanted {
 }
 
 impl LogsourceTable {
-    /// The table compiled into detcat.
-    pub fn embedded() -> LogsourceTable {
+    /// The table compiled into detcat, parsed on first use (every link and every `serve`
+    /// rebuild reads it).
+    pub fn embedded() -> &'static LogsourceTable {
+        static EMBEDDED: std::sync::OnceLock<LogsourceTable> = std::sync::OnceLock::new();
         // The table is part of the binary and covered by a test, so a failure here is a
         // build defect, not an input error.
-        serde_yaml::from_str(TABLE).expect("data/logsources.yml is valid")
+        EMBEDDED.get_or_init(|| serde_yaml::from_str(TABLE).expect("data/logsources.yml is valid"))
     }
 
     /// What `logsource` stands for.

@@ -239,7 +239,7 @@ fn link_rules_to_data_needed(catalog: &mut Catalog) {
             .set()
             .rules()
             .iter()
-            .flat_map(|rule| data_needed::match_rule(rule, &table, &keys))
+            .flat_map(|rule| data_needed::match_rule(rule, table, &keys))
             .collect();
         for d in matched {
             catalog.rules[r].links.data_needed.push(d);
