@@ -14,20 +14,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context};
-use rayon::prelude::*;
 use tempfile::TempDir;
-
-use crate::render::Page;
 
 /// The file that marks a folder as a detcat site, so that a rebuild may replace it.
 pub const MARKER: &str = ".detcat-site";
-
-/// Writes `pages` as the site at `out`, replacing the previous site there.
-pub fn write_site(out: &Path, pages: &[Page]) -> anyhow::Result<()> {
-    let staging = Staging::begin(out)?;
-    pages.par_iter().try_for_each(|page| staging.write(&page.path, page.content.as_bytes()))?;
-    staging.finish()
-}
 
 /// A new site being written: files go into a staging folder, which [`Staging::finish`] swaps
 /// in. Dropped unfinished (an error, a panic), it removes the staging folder and leaves the
@@ -176,6 +166,15 @@ fn swap_in(staging: TempDir, out: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Page;
+    use rayon::prelude::*;
+
+    /// Writes `pages` as the site at `out`, as a build does.
+    fn write_site(out: &Path, pages: &[Page]) -> anyhow::Result<()> {
+        let staging = Staging::begin(out)?;
+        pages.par_iter().try_for_each(|page| staging.write(&page.path, page.content.as_bytes()))?;
+        staging.finish()
+    }
 
     #[test]
     fn paths_that_leave_the_output_are_refused() {

@@ -20,7 +20,6 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -260,25 +259,6 @@ pub fn render_each(
     let mut made: Vec<Rendered> = made.into_iter().flatten().collect();
     made.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(made)
-}
-
-/// Renders the catalog like [`render_each`] and returns every file, sorted by path.
-pub fn render(
-    catalog: &Catalog,
-    queries: &[Vec<DocQueries>],
-    attack: &Attack,
-    templates: &Templates,
-    format: Format,
-) -> anyhow::Result<Vec<Page>> {
-    let pages = Mutex::new(Vec::new());
-    let keep = |page: &Page| {
-        pages.lock().unwrap_or_else(|p| p.into_inner()).push(page.clone());
-        Ok(())
-    };
-    render_each(catalog, queries, attack, templates, format, &keep)?;
-    let mut pages = pages.into_inner().unwrap_or_else(|p| p.into_inner());
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
 }
 
 /// The files of one unit of work.
