@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use detcat::attack::Attack;
 use detcat::build::{self, DocQueries};
-use detcat::catalog::{self, Catalog, Sources};
+use detcat::catalog::{self, Catalog, SourceRoots, Sources};
 use detcat::check::{self, CheckSettings};
 use detcat::convert::{self, ConvertOptions, Target};
 use detcat::diag::Diagnostic;
@@ -153,10 +153,10 @@ fn sources_of(data: &[u8]) -> Option<Sources> {
     Some(sources)
 }
 
-fn source_roots() -> Vec<PathBuf> {
+fn source_roots() -> SourceRoots {
     let kinds = ["rules", "data_needed", "logging_policies", "enrichments", "triggers"];
     let kinds = kinds.into_iter().chain(["customers", "use_cases"]);
-    kinds.map(PathBuf::from).collect()
+    SourceRoots::new(kinds.map(PathBuf::from).collect())
 }
 
 /// An entity parser's result as a list, its findings checked and moved to `diagnostics`.
