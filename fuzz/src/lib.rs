@@ -40,9 +40,11 @@ fn options() -> &'static ConvertOptions {
     })
 }
 
-/// `rule_loader`: the bytes as a file of every kind of source (a rule, a Data Needed, a
-/// Logging Policy, an Enrichment, a trigger, a Customer, a Use Case), decoded and parsed as
-/// the build does, then linked together.
+/// `rule_loader`: the bytes as a rule file and as one other kind of source (a Data Needed,
+/// a Logging Policy, an Enrichment, a trigger, a Customer or a Use Case, chosen by the input's
+/// length so that no byte of it is spent on the choice), decoded and parsed as the build does,
+/// then linked together. Parsing the bytes as all seven kinds each time made every run seven
+/// YAML parses; two keep the rule loader under test on every run at three times the speed.
 pub fn rule_loader(data: &[u8]) {
     if let Some(sources) = sources_of(data) {
         let text = sources.rules[0].source.clone();
@@ -131,24 +133,42 @@ fn sources_with(mut file: RuleFile) -> Sources {
     Sources { rules: vec![file], diagnostics, ..Sources::default() }
 }
 
-/// The bytes parsed as one source of every kind, ready to link.
+/// The bytes parsed as a rule file and as the other kind that [`rule_loader`] picks, ready to
+/// link.
 fn sources_of(data: &[u8]) -> Option<Sources> {
     let mut sources = sources_with(rule_file(data)?);
-    let diagnostics = &mut sources.diagnostics;
     let as_kind = |path: &str| load::decode(Path::new(path), data.to_vec()).ok();
-    let dn = as_kind("data_needed/DN_0001_fuzz.yml")?;
-    let text = &dn.text;
-    sources.data_needed = parsed(entities::parse_data_needed(&dn), diagnostics, text);
-    let lp = as_kind("logging_policies/LP_0001_fuzz.yml")?;
-    sources.logging_policies = parsed(entities::parse_logging_policy(&lp), diagnostics, text);
-    let en = as_kind("enrichments/EN_0001_fuzz.yml")?;
-    sources.enrichments = parsed(entities::parse_enrichment(&en), diagnostics, text);
-    let trigger = as_kind("triggers/T1059.001/T1059.001.yaml")?;
-    sources.triggers = parsed(entities::parse_trigger(&trigger), diagnostics, text);
-    let customer = as_kind("customers/CU_0001_FUZZ.yml")?;
-    sources.customers = parsed(entities::parse_customer(&customer), diagnostics, text);
-    let use_case = as_kind("use_cases/UC_0001_FUZZ.yml")?;
-    sources.use_cases = parsed(entities::parse_use_case(&use_case), diagnostics, text);
+    let diagnostics = &mut sources.diagnostics;
+    match data.len() % 6 {
+        0 => {
+            let dn = as_kind("data_needed/DN_0001_fuzz.yml")?;
+            sources.data_needed = parsed(entities::parse_data_needed(&dn), diagnostics, &dn.text);
+        }
+        1 => {
+            let lp = as_kind("logging_policies/LP_0001_fuzz.yml")?;
+            let found = entities::parse_logging_policy(&lp);
+            sources.logging_policies = parsed(found, diagnostics, &lp.text);
+        }
+        2 => {
+            let en = as_kind("enrichments/EN_0001_fuzz.yml")?;
+            sources.enrichments = parsed(entities::parse_enrichment(&en), diagnostics, &en.text);
+        }
+        3 => {
+            let trigger = as_kind("triggers/T1059.001/T1059.001.yaml")?;
+            let found = entities::parse_trigger(&trigger);
+            sources.triggers = parsed(found, diagnostics, &trigger.text);
+        }
+        4 => {
+            let customer = as_kind("customers/CU_0001_FUZZ.yml")?;
+            let found = entities::parse_customer(&customer);
+            sources.customers = parsed(found, diagnostics, &customer.text);
+        }
+        _ => {
+            let use_case = as_kind("use_cases/UC_0001_FUZZ.yml")?;
+            let found = entities::parse_use_case(&use_case);
+            sources.use_cases = parsed(found, diagnostics, &use_case.text);
+        }
+    }
     sources.source_roots = source_roots();
     Some(sources)
 }

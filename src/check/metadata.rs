@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -47,7 +48,7 @@ pub fn check(catalog: &Catalog) -> Vec<Diagnostic> {
             for located in metas(entry.item.set()) {
                 out.extend(field_findings(&file.path, &docs, &located));
             }
-            if let Some(validator) = &validator {
+            if let Some(validator) = validator {
                 for rule in entry.item.set().rules() {
                     out.extend(schema_findings(validator, &file.path, &docs, rule));
                 }
@@ -210,10 +211,15 @@ fn first_elsewhere<'a>(
     }
 }
 
-/// The compiled schema; `None` only if the embedded schema were broken (a test guards it).
-fn schema_validator() -> Option<jsonschema::Validator> {
-    let schema: serde_json::Value = serde_json::from_str(SIGMA_SCHEMA).ok()?;
-    jsonschema::draft202012::new(&schema).ok()
+/// The compiled schema, built once per process (compiling it costs more than checking a
+/// small catalog); `None` only if the embedded schema were broken (a test guards it).
+fn schema_validator() -> Option<&'static jsonschema::Validator> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    let compile = || {
+        let schema: serde_json::Value = serde_json::from_str(SIGMA_SCHEMA).ok()?;
+        jsonschema::draft202012::new(&schema).ok()
+    };
+    VALIDATOR.get_or_init(compile).as_ref()
 }
 
 /// Schema findings for one detection rule, checked as the parser read it (a collection's
