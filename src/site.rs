@@ -8,8 +8,13 @@
 //! folder. A fixed staging name was the alternative we dropped: two builds into the same
 //! output shared it, and one deleted it while the other was writing. A folder that holds
 //! something else than a detcat site is never replaced.
+//!
+//! A build that is killed (or stopped with Ctrl-C) cannot clean up after itself, so each
+//! staging folder has a lock file beside it, held while its build runs. The next build into
+//! the same output removes every staging folder whose lock is no longer held.
 
 use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,7 +29,9 @@ pub const MARKER: &str = ".detcat-site";
 /// previous site as it was.
 pub struct Staging {
     out: PathBuf,
+    /// Declared before `lock`, so that the folder is removed before its lock is released.
     dir: TempDir,
+    lock: BuildLock,
     written: Mutex<Written>,
 }
 
@@ -39,8 +46,10 @@ impl Staging {
     /// Checks that `out` may be replaced and makes the staging folder beside it.
     pub fn begin(out: &Path) -> anyhow::Result<Staging> {
         check_replaceable(out)?;
+        remove_abandoned(out);
         let dir = beside(out, "new")?;
-        Ok(Staging { out: out.to_path_buf(), dir, written: Mutex::default() })
+        let lock = BuildLock::take(dir.path())?;
+        Ok(Staging { out: out.to_path_buf(), dir, lock, written: Mutex::default() })
     }
 
     /// Writes one file at `path`, relative to the site's root. Safe to call from many
@@ -77,7 +86,71 @@ impl Staging {
         std::fs::write(root.join(MARKER), note)
             .with_context(|| format!("cannot write into {}", root.display()))?;
         check_complete(root)?;
-        swap_in(self.dir, &self.out)
+        let swapped = swap_in(self.dir, &self.out);
+        drop(self.lock);
+        swapped
+    }
+}
+
+/// The lock of a staging folder: the file `<staging>.lock` beside it, locked while its build
+/// runs. Dropping it removes the file, then releases the lock.
+struct BuildLock {
+    path: PathBuf,
+    _file: File,
+}
+
+impl BuildLock {
+    /// Locks a new file under a temporary name, then renames it to `<staging>.lock`, so that
+    /// no other build ever finds the lock file of a running build unlocked.
+    fn take(staging: &Path) -> anyhow::Result<BuildLock> {
+        let parent = staging.parent().unwrap_or(Path::new("."));
+        let failed = || format!("cannot make a lock file beside {}", staging.display());
+        let temp = tempfile::Builder::new()
+            .prefix(".detcat-lock-")
+            .tempfile_in(parent)
+            .with_context(failed)?;
+        temp.as_file().lock().with_context(failed)?;
+        let path = lock_path(staging);
+        let file = temp.persist(&path).with_context(failed)?;
+        Ok(BuildLock { path, _file: file })
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn lock_path(staging: &Path) -> PathBuf {
+    let mut name = staging.as_os_str().to_os_string();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Removes the staging folders beside `out` left by builds that died before finishing: those
+/// whose lock file is there and can be locked. A folder without a lock file is left alone.
+fn remove_abandoned(out: &Path) {
+    let Some(name) = out.file_name() else { return };
+    let prefix = format!(".{}.detcat-new-", name.to_string_lossy());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        if let Some(staging) = file_name.strip_prefix(&prefix).and(file_name.strip_suffix(".lock"))
+        {
+            remove_if_abandoned(&parent.join(staging), &entry.path());
+        }
+    }
+}
+
+/// Removes `staging` and its lock file when no build holds the lock.
+fn remove_if_abandoned(staging: &Path, lock: &Path) {
+    let Ok(file) = OpenOptions::new().read(true).write(true).open(lock) else { return };
+    if file.try_lock().is_ok() {
+        let _ = std::fs::remove_dir_all(staging);
+        let _ = std::fs::remove_file(lock);
     }
 }
 
@@ -234,6 +307,40 @@ mod tests {
         assert!(other.join("README.md").exists());
         assert!(has_marker(&out) && out.join("README.md").exists());
         assert_eq!(siblings(dir.path()), [".site.detcat-new", "site"]);
+    }
+
+    /// A staging folder beside `site` in `dir`, holding one page, with its lock file.
+    fn staging_with_lock(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+        let staging = dir.join(name);
+        std::fs::create_dir(&staging).unwrap();
+        std::fs::write(staging.join("README.md"), "being written").unwrap();
+        let lock = lock_path(&staging);
+        std::fs::write(&lock, "").unwrap();
+        (staging, lock)
+    }
+
+    #[test]
+    fn a_staging_folder_whose_build_died_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        staging_with_lock(dir.path(), ".site.detcat-new-dead01");
+        write_site(&dir.path().join("site"), &index()).unwrap();
+        assert_eq!(siblings(dir.path()), ["site"]);
+    }
+
+    #[test]
+    fn a_staging_folder_whose_build_runs_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staging, lock) = staging_with_lock(dir.path(), ".site.detcat-new-live01");
+        let held = File::open(&lock).unwrap();
+        held.lock().unwrap();
+        write_site(&dir.path().join("site"), &index()).unwrap();
+        assert!(staging.join("README.md").exists(), "{:?}", siblings(dir.path()));
+        assert!(lock.exists());
+        // Another output's staging folder is not this build's business either.
+        drop(held);
+        let (other, _) = staging_with_lock(dir.path(), ".docs.detcat-new-dead02");
+        write_site(&dir.path().join("site"), &index()).unwrap();
+        assert!(!staging.exists() && other.exists(), "{:?}", siblings(dir.path()));
     }
 
     #[test]

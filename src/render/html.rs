@@ -134,7 +134,7 @@ pub fn escape(text: &str) -> String {
 /// formatting character. Those reorder or hide the text around them (a name that shows as
 /// `exe.txt` and is `txt.exe`); writing them as character references would not help, since
 /// the browser obeys `&#x202E;` just the same.
-fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     let bidi = matches!(
         c,
         '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'

@@ -8,11 +8,15 @@ use std::collections::HashMap;
 
 use tera::{Tera, Value};
 
+use super::html;
+
 /// ASCII punctuation that Markdown may read as syntax inside running text.
 const MARKDOWN_SPECIALS: &[char] = &['\\', '`', '*', '_', '[', ']', '#', '~', '|', '!'];
 
 /// `text` for inline Markdown: syntax characters backslash-escaped, `<`, `>` and `&` as
-/// entities, so that the reader sees exactly the source text.
+/// entities, so that the reader sees exactly the source text. Control and bidirectional
+/// formatting characters are written as the mark `[U+202E]`, as on the HTML pages (see
+/// [`html::is_hidden`]): a viewer obeys them in Markdown just the same.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -24,6 +28,7 @@ pub fn escape_text(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            c if html::is_hidden(c) => out.push_str(&format!("\\[U+{:04X}\\]", c as u32)),
             c => out.push(c),
         }
     }
@@ -50,7 +55,7 @@ pub fn escape_url(url: &str) -> String {
             '>' => out.push_str("%3E"),
             '"' => out.push_str("%22"),
             '|' => out.push_str("%7C"),
-            c if c.is_control() => {}
+            c if c.is_control() || html::is_hidden(c) => {}
             c => out.push(c),
         }
     }
@@ -125,6 +130,14 @@ mod tests {
         let cell = escape_cell("a | stats count\nby Computer <b>");
         assert!(!cell.contains('\n'));
         assert_eq!(cell, "a \\| stats count<br>by Computer &lt;b&gt;");
+    }
+
+    #[test]
+    fn bidi_and_control_characters_are_shown_as_marks() {
+        // U+202E turned the rest of a title around on GitHub's rendering of the page.
+        assert_eq!(escape_text("a\u{202E}txt.exe\u{7}"), "a\\[U+202E\\]txt.exe\\[U+0007\\]");
+        assert_eq!(escape_cell("x\u{2066}y"), "x\\[U+2066\\]y");
+        assert_eq!(escape_url("https://e.x/a\u{202E}b"), "https://e.x/ab");
     }
 
     #[test]
