@@ -11,7 +11,10 @@
 //!
 //! A build that is killed (or stopped with Ctrl-C) cannot clean up after itself, so each
 //! staging folder has a lock file beside it, held while its build runs. The next build into
-//! the same output removes every staging folder whose lock is no longer held.
+//! the same output removes every staging folder whose lock is no longer held. The previous
+//! site is moved aside into a folder named after the staging folder, so a build killed
+//! between the two renames of its swap leaves the next build what it needs to put the
+//! previous site back.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -45,8 +48,8 @@ struct Written {
 impl Staging {
     /// Checks that `out` may be replaced and makes the staging folder beside it.
     pub fn begin(out: &Path) -> anyhow::Result<Staging> {
-        check_replaceable(out)?;
         remove_abandoned(out);
+        check_replaceable(out)?;
         let dir = beside(out, "new")?;
         let lock = BuildLock::take(dir.path())?;
         Ok(Staging { out: out.to_path_buf(), dir, lock, written: Mutex::default() })
@@ -140,18 +143,26 @@ fn remove_abandoned(out: &Path) {
         let Some(file_name) = file_name.to_str() else { continue };
         if let Some(staging) = file_name.strip_prefix(&prefix).and(file_name.strip_suffix(".lock"))
         {
-            remove_if_abandoned(&parent.join(staging), &entry.path());
+            remove_if_abandoned(&parent.join(staging), &entry.path(), out);
         }
     }
 }
 
-/// Removes `staging` and its lock file when no build holds the lock.
-fn remove_if_abandoned(staging: &Path, lock: &Path) {
+/// Removes `staging`, its aside folder and its lock file when no build holds the lock. When
+/// its build died between the two renames of the swap, the previous site goes back to `out`.
+fn remove_if_abandoned(staging: &Path, lock: &Path, out: &Path) {
     let Ok(file) = OpenOptions::new().read(true).write(true).open(lock) else { return };
-    if file.try_lock().is_ok() {
-        let _ = std::fs::remove_dir_all(staging);
-        let _ = std::fs::remove_file(lock);
+    if file.try_lock().is_err() {
+        return;
     }
+    let aside = aside_path(staging);
+    let previous = aside.join("site");
+    if !out.exists() && previous.is_dir() {
+        let _ = std::fs::rename(&previous, out);
+    }
+    let _ = std::fs::remove_dir_all(&aside);
+    let _ = std::fs::remove_dir_all(staging);
+    let _ = std::fs::remove_file(lock);
 }
 
 /// `path` when it stays inside the folder it is joined to: relative, and without `..`.
@@ -210,29 +221,40 @@ fn beside(out: &Path, suffix: &str) -> anyhow::Result<TempDir> {
         .with_context(|| format!("cannot create a folder beside {}", out.display()))
 }
 
+/// The folder that holds the previous site during the swap: `.site.detcat-old-X` for the
+/// staging folder `.site.detcat-new-X`, so that it is found through the staging folder's lock.
+fn aside_path(staging: &Path) -> PathBuf {
+    let name = staging.file_name().unwrap_or_default().to_string_lossy();
+    staging.with_file_name(name.replacen(".detcat-new-", ".detcat-old-", 1))
+}
+
 /// Moves the previous site aside, `staging` into `out`, and removes the previous site. On
 /// failure the previous site is put back and `staging` is removed when dropped.
 fn swap_in(staging: TempDir, out: &Path) -> anyhow::Result<()> {
-    let aside = match out.exists() {
-        true => Some(beside(out, "old")?),
-        false => None,
-    };
-    let previous = aside.as_ref().map(|dir| dir.path().join("site"));
-    if let Some(previous) = &previous {
-        std::fs::rename(out, previous)
-            .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    let aside = aside_path(staging.path());
+    let previous = aside.join("site");
+    let had_site = out.exists();
+    if had_site {
+        std::fs::create_dir(&aside)
+            .with_context(|| format!("cannot create the folder {}", aside.display()))?;
+        if let Err(err) = std::fs::rename(out, &previous) {
+            let _ = std::fs::remove_dir(&aside);
+            return Err(err)
+                .with_context(|| format!("cannot move the previous site {} aside", out.display()));
+        }
     }
     if let Err(err) = std::fs::rename(staging.path(), out) {
-        if let Some(previous) = &previous {
-            let _ = std::fs::rename(previous, out);
+        if had_site {
+            let _ = std::fs::rename(&previous, out);
+            let _ = std::fs::remove_dir(&aside);
         }
         return Err(err)
             .with_context(|| format!("cannot move the new site into {}", out.display()));
     }
     let _ = staging.keep();
-    match aside {
-        Some(dir) => dir.close().context("cannot remove the previous site"),
-        None => Ok(()),
+    match had_site {
+        true => std::fs::remove_dir_all(&aside).context("cannot remove the previous site"),
+        false => Ok(()),
     }
 }
 
@@ -341,6 +363,22 @@ mod tests {
         let (other, _) = staging_with_lock(dir.path(), ".docs.detcat-new-dead02");
         write_site(&dir.path().join("site"), &index()).unwrap();
         assert!(!staging.exists() && other.exists(), "{:?}", siblings(dir.path()));
+    }
+
+    #[test]
+    fn a_build_killed_within_its_swap_gets_the_previous_site_back() {
+        // Killed after moving the previous site aside, before moving its own site in.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let (staging, _) = staging_with_lock(dir.path(), ".site.detcat-new-swap01");
+        let previous = aside_path(&staging).join("site");
+        std::fs::create_dir_all(&previous).unwrap();
+        std::fs::write(previous.join(MARKER), "").unwrap();
+        std::fs::write(previous.join("README.md"), "previous").unwrap();
+        // A build that then fails still finds the previous site where it belongs.
+        drop(Staging::begin(&out).unwrap());
+        assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "previous");
+        assert_eq!(siblings(dir.path()), ["site"]);
     }
 
     #[test]
