@@ -240,6 +240,7 @@ pub fn parse_yaml(doc: &DocText) -> Result<serde_yaml::Value, YamlError> {
         let line = err.location().map(|l| l.line() + doc.first_line - 1);
         let message = yaml_message(&err);
         let line = duplicate_key_line(doc, &message, line).or(line);
+        let line = line.or_else(|| repetition_line(doc, &message));
         YamlError { line, code: "yaml-syntax", message }
     })
 }
@@ -282,6 +283,28 @@ fn duplicate_key_line(doc: &DocText, message: &str, line: Option<usize>) -> Opti
     let key = message.strip_prefix("duplicate entry with key ")?.trim_matches('"');
     let first = doc.line_of_key_after(key, line.unwrap_or(doc.first_line))?;
     doc.line_of_key_after(key, first + 1)
+}
+
+/// For serde_yaml's `repetition limit exceeded` (aliases that would expand into too many
+/// nodes), which comes without a place: the file line of the first alias (`*name`).
+fn repetition_line(doc: &DocText, message: &str) -> Option<usize> {
+    if !message.contains("repetition limit exceeded") {
+        return None;
+    }
+    let opens_alias = |line: &str| {
+        let comment = line.find(" #").map_or(line.len(), |at| at + 1);
+        let bytes = line[..comment].trim_start().as_bytes();
+        if bytes.first() == Some(&b'#') {
+            return false;
+        }
+        bytes.iter().enumerate().any(|(i, &b)| {
+            let after_space = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'[' | b'{' | b',');
+            let named = bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace());
+            b == b'*' && after_space && named
+        })
+    };
+    let index = doc.text.lines().position(opens_alias)?;
+    Some(doc.first_line + index)
 }
 
 #[cfg(test)]
@@ -333,6 +356,20 @@ mod tests {
     #[test]
     fn a_lone_carriage_return_is_a_line_break_as_in_yaml() {
         assert_eq!(normalize_text("a: 1\rb: 2\r\r\nc: 3".into()), "a: 1\nb: 2\n\nc: 3");
+    }
+
+    #[test]
+    fn an_alias_bomb_is_placed_at_its_first_alias() {
+        let mut text =
+            String::from("title: bomb\n# a *comment\na0: &a0 [x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let refs = vec![format!("*a{}", level - 1); 8].join(",");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let doc = DocText { text, first_line: 5 };
+        let error = parse_yaml(&doc).unwrap_err();
+        assert!(error.message.contains("repetition limit"), "{}", error.message);
+        assert_eq!(error.line, Some(8));
     }
 
     #[test]
