@@ -44,3 +44,12 @@ fn lone_carriage_returns_are_line_breaks_for_every_line_number() {
     assert!(!text.contains('\r'), "a carriage return is left");
     assert!(!findings.is_empty(), "the broken documents go unreported");
 }
+
+#[test]
+fn a_huge_counted_repetition_is_a_valid_pattern_no_target_takes() {
+    let (text, findings) = replay("huge_repetition.yml");
+    assert_inside(&text, &findings);
+    assert!(!findings.iter().any(|d| d.code == "invalid-regex"), "{findings:?}");
+    let refused = findings.iter().filter(|d| d.message.contains("repetition count over 10,000"));
+    assert_eq!(refused.count(), 3, "one per target: {findings:?}");
+}

@@ -7,9 +7,11 @@
 //! (`i` or `(?i)`) becomes `[aA]` classes, and every literal punctuation character is
 //! escaped. Anything without a faithful Lucene spelling (look-around, back-references,
 //! word boundaries, anchors inside the pattern) is refused with a reason instead of being
-//! approximated. Rewriting the text with string replacements is the rejected alternative:
+//! approximated, and so is a pattern whose automaton Lucene would refuse to build (see
+//! [`automaton`]). Rewriting the text with string replacements is the rejected alternative:
 //! it cannot tell `\\d` from `\d` or a class from a literal.
 
+mod automaton;
 mod boundary;
 
 use crate::sigma::value::SigmaRegex;
@@ -54,6 +56,15 @@ pub type Refusal = &'static str;
 
 /// The Lucene form of a Sigma regex (without the surrounding slashes).
 pub fn to_lucene(re: &SigmaRegex) -> Result<String, Refusal> {
+    let lucene = write_lucene(re)?;
+    if automaton::too_complex(&lucene) {
+        return Err("regex too complex for Lucene's automaton (over 10,000 states)");
+    }
+    Ok(lucene)
+}
+
+/// The Lucene spelling of `re`, whatever the size of its automaton.
+fn write_lucene(re: &SigmaRegex) -> Result<String, Refusal> {
     let (pattern, inline_i) = strip_leading_flags(&re.pattern)?;
     let mut parser = Parser { chars: pattern.chars().collect(), pos: 0, depth: 0 };
     let tree = parser.alternation()?;
@@ -646,6 +657,7 @@ mod tests {
         assert_eq!(lucene(r"a{1}{2}").unwrap_err(), "regex syntax");
         assert!(lucene(r"x{4294967295}").unwrap_err().starts_with("regex repetition count"));
         assert!(lucene(r"x{2,99999}").unwrap_err().starts_with("regex repetition count"));
-        assert_eq!(lucene(r"^x{3,10000}$").unwrap(), "x{3,10000}");
+        assert_eq!(lucene(r"^x{3,1000}$").unwrap(), "x{3,1000}");
+        assert!(lucene(r".*a[^b]{20}c").unwrap_err().contains("too complex"));
     }
 }
