@@ -18,7 +18,7 @@ use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 
 /// Lucene's default limit on the states of a determinized automaton.
-pub const LUCENE_MAX_STATES: usize = 10_000;
+const LUCENE_MAX_STATES: usize = 10_000;
 
 /// The states at which we call a pattern too complex: three times Lucene's limit. Lucene
 /// minimizes every part of a pattern before joining the parts, so it determinizes fewer
@@ -35,18 +35,19 @@ const FLAGGED_STATES: usize = 3 * LUCENE_MAX_STATES;
 const DETERMINIZER_MEMORY: usize = 64 << 20;
 
 /// Whether Lucene would refuse `lucene` (a pattern in its `RegExp` syntax, as
-/// [`super::to_lucene`] writes it) as too complex to determinize. Only a counted
-/// repetition (`{m,n}`) makes the automaton of a pattern as Sigma rules write them grow
-/// out of bounds, so the others are not determinized; the answer for each pattern is kept,
-/// since every query target asks about the same spelling.
+/// [`super::to_lucene`] writes it) as too complex to determinize. In patterns as Sigma rules
+/// write them, only a counted repetition (`{m,n}`) makes the automaton grow out of bounds
+/// (without one, it would take dozens of `.` written out), so the others are not
+/// determinized. The answer for each pattern is kept: every query target asks about the
+/// same spelling.
 pub fn too_complex(lucene: &str) -> bool {
     if !lucene.contains('{') {
         return false;
     }
     static KNOWN: Mutex<Option<HashMap<String, bool>>> = Mutex::new(None);
-    if let Some(&known) = KNOWN.lock().ok().and_then(|k| k.as_ref()?.get(lucene).copied()).as_ref()
-    {
-        return known;
+    let kept = KNOWN.lock().ok().and_then(|known| known.as_ref()?.get(lucene).copied());
+    if let Some(answer) = kept {
+        return answer;
     }
     let answer = determinize(lucene);
     if let Ok(mut known) = KNOWN.lock() {
@@ -127,7 +128,10 @@ mod tests {
         assert!(!too_complex(".*.{1000,}.*"), "1,002 states, though many NFA states each");
         assert!(!too_complex(".*[pP]rogram\\[^\\]{1,256}"), "a backslash ends the window");
         assert!(!too_complex(".*\\<\\#\\@\\&\\~\\\"é.*"));
-        let csc = r"(.*[Pp]rogram[Dd]ata|.*\%([Ll]ocal)?[Aa]pp[Dd]ata\%|.*\\[Aa]pp[Dd]ata\\([Ll]ocal([Ll]ow)?|[Rr]oaming))\\[^\\]{1,256}";
+        let csc = concat!(
+            r"(.*[Pp]rogram[Dd]ata|.*\%([Ll]ocal)?[Aa]pp[Dd]ata\%|",
+            r".*\\[Aa]pp[Dd]ata\\([Ll]ocal([Ll]ow)?|[Rr]oaming))\\[^\\]{1,256}"
+        );
         assert!(!too_complex(csc), "Lucene 8 builds it");
         assert!(!too_complex("x{3,9000}"));
     }
