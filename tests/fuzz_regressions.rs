@@ -53,3 +53,11 @@ fn a_huge_counted_repetition_is_a_valid_pattern_no_target_takes() {
     let refused = findings.iter().filter(|d| d.message.contains("repetition count over 10,000"));
     assert_eq!(refused.count(), 3, "one per target: {findings:?}");
 }
+
+#[test]
+fn a_long_pattern_with_a_literal_brace_converts() {
+    let (text, findings) = replay("long_pattern_with_literal_brace.yml");
+    assert_inside(&text, &findings);
+    let refused = findings.iter().filter(|d| d.code == "not-convertible").count();
+    assert_eq!(refused, 0, "{findings:?}");
+}
